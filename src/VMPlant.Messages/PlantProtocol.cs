@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+
+namespace VMPlant.Messages;
+
+/// <summary>A plant announces itself to the shop; sent again periodically so a new shop singleton learns of it.</summary>
+public sealed record RegisterPlant(string Plant, IActorRef PlantRef) : IVmPlantMessage;
+
+public sealed record RequestBid(string RequestId, VmSpec Spec) : IVmPlantMessage;
+
+public sealed record Bid(string RequestId, BidSummary Offer) : IVmPlantMessage;
+
+public sealed record Decline(string RequestId, DeclineSummary Reason) : IVmPlantMessage;
+
+/// <summary>The shop gives the job to a plant. The plant answers <see cref="AwardAccepted"/> or <see cref="AwardRefused"/>, then <see cref="VmReady"/> or <see cref="VmFailed"/>.</summary>
+public sealed record Award(string RequestId, string VmId, VmSpec Spec) : IVmPlantMessage;
+
+public sealed record AwardAccepted(string RequestId, string Plant) : IVmPlantMessage;
+
+public sealed record AwardRefused(string RequestId, string Plant, string Reason) : IVmPlantMessage;
+
+public sealed record VmReady(string RequestId, VmInfo Vm, CreateReport Report) : IVmPlantMessage;
+
+public sealed record VmFailed(string RequestId, string VmId, string Plant, string Reason) : IVmPlantMessage;
+
+/// <summary>Shop to plant: extend an existing VM's configuration.</summary>
+public sealed record ConfigurePlantVm(string RequestId, string VmId, ImmutableArray<ActionSpec> Actions) : IVmPlantMessage;
+
+public sealed record GetPlantStatus : IVmPlantMessage
+{
+    public static readonly GetPlantStatus Instance = new();
+}
+
+/// <summary>Shop to plant after recovery: which VMs do you hold? Answered with <see cref="VmList"/>.</summary>
+public sealed record ListPlantVms : IVmPlantMessage
+{
+    public static readonly ListPlantVms Instance = new();
+}

@@ -1,0 +1,18 @@
+using System.Collections.Immutable;
+
+namespace VMPlant.Messages;
+
+/// <summary>One configuration action as the user wrote it: <paramref name="After"/> names the ids that must run first.</summary>
+/// <param name="Cost">Estimated seconds the action takes on a fresh VM.</param>
+public sealed record ActionSpec(
+    string Id,
+    string Kind,
+    ImmutableSortedDictionary<string, string> Args,
+    ImmutableArray<string> After,
+    double Cost);
+
+/// <summary>What a VM needs from its host.</summary>
+public sealed record ResourceSpec(int Vcpus, long MemoryMiB, long DiskGiB);
+
+/// <summary>A VM request as written: a name, its resources and its configuration DAG.</summary>
+public sealed record VmSpec(string Name, ResourceSpec Resources, ImmutableArray<ActionSpec> Actions);
