@@ -1,0 +1,393 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using VMPlant.Actors.Domain;
+using VMPlant.Actors.Serialization;
+using VMPlant.Messages;
+
+namespace VMPlant.Actors.Plant;
+
+/// <summary>
+/// One per hypervisor host. Bids for requests from its image cache, builds awarded VMs through libvirt and
+/// publishes new golden images. Every promise (reservation, VM, image) is journaled before it is acted on.
+/// </summary>
+public sealed class PlantActor : ReceivePersistentActor, IWithTimers
+{
+    private static readonly TimeSpan RegisterInterval = TimeSpan.FromSeconds(5);
+
+    private readonly PlantSettings _settings;
+    private readonly IActorRef _shop;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly CancellationTokenSource _stopping = new();
+    private PlantState _state;
+    private PlantHypervisor? _hypervisor;
+    private string _hypervisorError = "not connected yet";
+    private Capacity _hostSize = new(0, 0, 0);
+    private long _lastSnapshotSequenceNr;
+
+    public PlantActor(PlantSettings settings, IActorRef shop)
+    {
+        _settings = settings;
+        _shop = shop;
+        _state = PlantState.Initial(settings.CachePolicy, BaseImage(settings));
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            _state = ((PlantSnapshot)offer.Snapshot).Restore(settings.CachePolicy, BaseImage(settings));
+            _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+        });
+        Recover<IVmPlantEvent>(e => _state = _state.Apply(e));
+
+        Command<RequestBid>(OnRequestBid);
+        Command<Award>(OnAward);
+        Command<BuildOutcome>(OnBuildOutcome);
+        Command<ConfigurePlantVm>(OnConfigure);
+        Command<Reconfigured>(OnReconfigured);
+        Command<Published>(OnPublished);
+        Command<DestroyVm>(OnDestroy);
+        Command<GetPlantStatus>(_ => Sender.Tell(Status()));
+        Command<ListPlantVms>(_ => Sender.Tell(new VmList(_state.Vms.Values.Where(v => v.Info is not null).Select(v => v.Info!).ToImmutableArray())));
+        Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
+        Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Plant {Plant}: snapshot failed; recovery will replay more events", _settings.Name));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "Plant {Plant}: could not trim journal after snapshot", _settings.Name));
+    }
+
+    public override string PersistenceId => _settings.PersistenceId;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(PlantSettings settings, IActorRef shop) => Akka.Actor.Props.Create(() => new PlantActor(settings, shop));
+
+    protected override void OnReplaySuccess()
+    {
+        ConnectHypervisor();
+        Self.Tell(RegisterTick.Instance);
+        Timers.StartPeriodicTimer(nameof(RegisterTick), RegisterTick.Instance, RegisterInterval);
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _hypervisor?.Dispose();
+        base.PostStop();
+    }
+
+    private void ConnectHypervisor()
+    {
+        try
+        {
+            _hypervisor = PlantHypervisor.Connect(_settings);
+            _hostSize = _hypervisor.ReadHostSize();
+            _hypervisor.EnsureBaseImage(_settings.BaseImageVolume, _settings.BaseImageGiB);
+            ImportSeedImages();
+            _log.Info("Plant {Plant} connected to {Uri}: {Cpus} CPUs, {MemoryMiB} MiB, {DiskGiB} GiB pool, {Images} cached images, {Vms} VMs",
+                _settings.Name, _hypervisor.Uri, _hostSize.Vcpus, _hostSize.MemoryMiB, _hostSize.DiskGiB, _state.Images.Count,
+                _state.Vms.Values.Count(v => v.HoldsCapacity));
+        }
+        catch (Exception e)
+        {
+            _hypervisor?.Dispose();
+            _hypervisor = null;
+            _hypervisorError = $"hypervisor {_settings.Uri} unavailable: {e.Message}";
+            _log.Error(e, "Plant {Plant}: {Error}", _settings.Name, _hypervisorError);
+        }
+    }
+
+    private HostCapacity Capacity() => new(
+        new Capacity((int)Math.Floor(_hostSize.Vcpus * _settings.CpuOvercommit),
+            Math.Max(0, _hostSize.MemoryMiB - _settings.ReservedMemoryMiB),
+            _hostSize.DiskGiB - _settings.BaseImageGiB),
+        _state.Reserved());
+
+    private void OnRequestBid(RequestBid request)
+    {
+        if (Evaluate(request.RequestId, request.Spec, out var plan, out var reason) is { } offer)
+            Sender.Tell(new Bid(request.RequestId, offer));
+        else
+            Sender.Tell(new Decline(request.RequestId, new DeclineSummary(_settings.Name, reason)));
+    }
+
+    /// <summary>The plant's best offer for a spec, or null with the reason it cannot take it.</summary>
+    private BidSummary? Evaluate(string requestId, VmSpec spec, out BuildPlan? plan, out string reason)
+    {
+        plan = null;
+        if (_hypervisor is null)
+        {
+            reason = _hypervisorError;
+            return null;
+        }
+        ConfigDag dag;
+        try
+        {
+            dag = ConfigDag.Build(spec);
+        }
+        catch (SpecValidationException e)
+        {
+            reason = e.Message;
+            return null;
+        }
+        var capacity = Capacity();
+        if (!capacity.Fits(dag.Resources, out reason))
+            return null;
+        var match = _state.Cache.Index.FindBest(dag, _settings.CostModel, capacity.UtilisationAfter(dag.Resources));
+        if (match is null)
+        {
+            reason = "no usable image (the base image is missing)";
+            return null;
+        }
+        plan = new BuildPlan(requestId, "", dag, match, DateTimeOffset.UtcNow);
+        return new BidSummary(_settings.Name, match.CostToFinish, match.Image.ImageId, match.Reused.Count, match.Missing.Count, capacity.Free);
+    }
+
+    private void OnAward(Award award)
+    {
+        if (_state.VmIdByRequest.TryGetValue(award.RequestId, out var knownVm))
+        {
+            // A resent award (shop retry or failover): never build twice; repeat what we know.
+            Sender.Tell(new AwardAccepted(award.RequestId, _settings.Name));
+            if (_state.Vms[knownVm] is { Info: { } info, State: VmState.Running })
+                _shop.Tell(new VmReady(award.RequestId, info, ReportFor(info)));
+            return;
+        }
+        if (Evaluate(award.RequestId, award.Spec, out var draft, out var reason) is null || draft is null)
+        {
+            Sender.Tell(new AwardRefused(award.RequestId, _settings.Name, reason));
+            return;
+        }
+        var plan = draft with { VmId = award.VmId };
+        var replyTo = Sender;
+        Persist(new VmReserved(award.RequestId, award.VmId, award.Spec, plan.Match.Image.ImageId, plan.AcceptedAt), e =>
+        {
+            _state = _state.Apply(e);
+            replyTo.Tell(new AwardAccepted(award.RequestId, _settings.Name));
+            _log.Info("Plant {Plant} building {VmId} for {RequestId} from image {ImageId}: {Missing} actions to perform, {Reused} reused",
+                _settings.Name, award.VmId, award.RequestId, plan.Match.Image.ImageId, plan.Match.Missing.Count, plan.Match.Reused.Count);
+            new VmBuilder(_hypervisor!, _settings.Name, _settings.ActionTimeScale)
+                .BuildAsync(plan, _stopping.Token)
+                .PipeTo(Self);
+        });
+    }
+
+    private void OnBuildOutcome(BuildOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case BuildOutcome.Succeeded ok:
+                var events = new List<IVmPlantEvent> { new VmBuilt(ok.Vm, ok.Report) };
+                if (ok.Plan.Match.Image.ImageId != _settings.BaseImageVolume)
+                    events.Add(new ImageHit(ok.Plan.Match.Image.ImageId, DateTimeOffset.UtcNow));
+                PersistAll(events, e =>
+                {
+                    _state = _state.Apply(e);
+                    if (e is not VmBuilt) return;
+                    _shop.Tell(new VmReady(ok.Plan.RequestId, ok.Vm, ok.Report));
+                    _log.Info("Plant {Plant}: {VmId} running after {ElapsedMs:F1} ms", _settings.Name, ok.Vm.VmId, ok.Report.ElapsedMs);
+                    PublishIfWorthIt(ok.Plan, ok.Vm.VmId);
+                    SnapshotIfDue();
+                });
+                break;
+            case BuildOutcome.Failed failed:
+                Persist(new VmBuildFailed(failed.Plan.RequestId, failed.Plan.VmId, failed.Reason), e =>
+                {
+                    _state = _state.Apply(e);
+                    _log.Warning("Plant {Plant}: {Reason}", _settings.Name, failed.Reason);
+                    _shop.Tell(new VmFailed(failed.Plan.RequestId, failed.Plan.VmId, _settings.Name, failed.Reason));
+                });
+                break;
+        }
+    }
+
+    /// <summary>Saves a freshly built VM's disk as a golden image when the cache policy says its work is worth keeping.</summary>
+    private void PublishIfWorthIt(BuildPlan plan, string vmId)
+    {
+        if (_hypervisor is null || !_state.Cache.ShouldPublish(plan.Dag, plan.Match)) return;
+        var actions = plan.Dag.Actions.Select(VmBuilder.ToPerformed).ToImmutableArray();
+        var imageId = ImageIds.For(plan.Dag.Identities);
+        var hypervisor = _hypervisor;
+        Task.Run(() =>
+            {
+                var size = hypervisor.PublishImage(PlantVm.VolumeOf(vmId), imageId);
+                return new Published(new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow), null);
+            })
+            .PipeTo(Self, failure: e => new Published(null, $"publishing image {imageId} from {vmId} failed: {e.Message}"));
+    }
+
+    private void OnPublished(Published published)
+    {
+        if (published.Image is not { } image)
+        {
+            _log.Warning("Plant {Plant}: {Reason}", _settings.Name, published.Error);
+            return;
+        }
+        if (_state.Images.ContainsKey(image.ImageId))
+            return; // Another build published the same action set first; the copy is the same volume name.
+        Persist(new ImagePublished(image), e =>
+        {
+            _state = _state.Apply(e);
+            _log.Info("Plant {Plant} published golden image {ImageId} ({Actions} actions, saves {Cost}s)",
+                _settings.Name, image.ImageId, image.Actions.Length, image.BuildCost);
+            EvictIfOverBudget();
+        });
+    }
+
+    private void EvictIfOverBudget()
+    {
+        var pinned = _state.PinnedImages();
+        var evictions = _state.Cache.ChooseEvictions().Where(i => !pinned.Contains(i.ImageId)).ToList();
+        foreach (var image in evictions)
+        {
+            try
+            {
+                _hypervisor?.DeleteVolume(image.Volume);
+            }
+            catch (Exception e)
+            {
+                _log.Warning(e, "Plant {Plant}: could not delete evicted image volume {Volume}", _settings.Name, image.Volume);
+                continue;
+            }
+            Persist(new ImageEvicted(image.ImageId, "cache over its size budget"), e => _state = _state.Apply(e));
+        }
+    }
+
+    private void OnConfigure(ConfigurePlantVm request)
+    {
+        var replyTo = Sender;
+        if (!_state.Vms.TryGetValue(request.VmId, out var vm) || vm.State != VmState.Running || vm.Info is null || _hypervisor is null)
+        {
+            replyTo.Tell(new VmFailed(request.RequestId, request.VmId, _settings.Name,
+                _hypervisor is null ? _hypervisorError : $"VM {request.VmId} is not running on plant {_settings.Name}"));
+            return;
+        }
+        ConfigDag extended;
+        try
+        {
+            extended = ConfigDag.Build(vm.Spec).Extend(request.Actions);
+        }
+        catch (SpecValidationException e)
+        {
+            replyTo.Tell(new RequestRejected(request.RequestId, e.Message));
+            return;
+        }
+        // The VM's own disk is the starting point: what it has done is reused, the rest is performed on it.
+        var done = vm.Info.Actions.Select(a => a.Identity).ToHashSet();
+        var reused = extended.Actions.Where(a => done.Contains(a.Identity.Value)).ToList();
+        var missing = extended.InTopologicalOrder(extended.Actions.Where(a => !done.Contains(a.Identity.Value)));
+        var current = new GoldenImage(vm.ImageId, vm.Volume, reused.Select(a => a.Identity).ToImmutableHashSet(), reused.Sum(a => a.Cost), 0, vm.Info.CreatedAt);
+        var plan = new BuildPlan(request.RequestId, vm.VmId, extended, new ImageMatch(current, missing.Sum(a => a.Cost), reused, missing), vm.Info.CreatedAt);
+        var spec = vm.Spec with { Actions = vm.Spec.Actions.AddRange(request.Actions) };
+        new VmBuilder(_hypervisor, _settings.Name, _settings.ActionTimeScale)
+            .ExtendAsync(plan, vm.Info.Actions, _stopping.Token)
+            .PipeTo(Self, success: outcome => new Reconfigured(outcome, spec, replyTo));
+    }
+
+    private void OnReconfigured(Reconfigured done)
+    {
+        switch (done.Outcome)
+        {
+            case BuildOutcome.Succeeded ok:
+                Persist(new VmReconfigured(ok.Plan.RequestId, ok.Vm, ok.Report, done.Spec), e =>
+                {
+                    _state = _state.Apply(e);
+                    done.ReplyTo.Tell(new VmReady(ok.Plan.RequestId, ok.Vm, ok.Report));
+                });
+                break;
+            case BuildOutcome.Failed failed:
+                done.ReplyTo.Tell(new VmFailed(failed.Plan.RequestId, failed.Plan.VmId, _settings.Name, failed.Reason));
+                break;
+        }
+    }
+
+    private void OnDestroy(DestroyVm request)
+    {
+        if (!_state.Vms.TryGetValue(request.VmId, out var vm) || vm.State == VmState.Destroyed)
+        {
+            Sender.Tell(new VmNotFound(request.VmId));
+            return;
+        }
+        if (vm.State == VmState.Building)
+        {
+            Sender.Tell(new RequestRejected(request.VmId, $"VM {request.VmId} is still being built on plant {_settings.Name}; destroy it once it is ready"));
+            return;
+        }
+        try
+        {
+            _hypervisor?.RemoveVm(vm.DomainName, vm.Volume);
+        }
+        catch (Exception e)
+        {
+            Sender.Tell(new RequestRejected(request.VmId, $"destroying {request.VmId} on plant {_settings.Name} failed: {e.Message}"));
+            return;
+        }
+        var replyTo = Sender;
+        Persist(new VmRemoved(request.VmId, DateTimeOffset.UtcNow), e =>
+        {
+            _state = _state.Apply(e);
+            replyTo.Tell(new VmDestroyed(request.VmId, _settings.Name));
+            SnapshotIfDue();
+        });
+    }
+
+    private PlantStatus Status()
+    {
+        var capacity = Capacity();
+        return new PlantStatus(
+            _settings.Name,
+            _hypervisor?.Uri ?? _settings.Uri,
+            _hypervisor is not null,
+            capacity.Total,
+            capacity.Free,
+            _state.Vms.Values.Count(v => v.HoldsCapacity),
+            _state.Images.Values.OrderBy(i => i.ImageId, StringComparer.Ordinal)
+                .Select(i => new GoldenImageInfo(i.ImageId, i.Volume, i.Actions, i.BuildCost, _state.Cache.HitsOf(i.ImageId)))
+                .ToImmutableArray());
+    }
+
+    private CreateReport ReportFor(VmInfo info) => new(_settings.Name, info.ImageId,
+        ImmutableArray<string>.Empty, info.Actions.Select(a => a.Id).ToImmutableArray(), 0, 0,
+        ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty);
+
+    private void ImportSeedImages()
+    {
+        foreach (var seed in _settings.SeedImages)
+        {
+            var dag = ConfigDag.Build(seed.Spec);
+            var closure = dag.ClosureOf(seed.UpTo);
+            var identities = closure.Select(a => a.Identity).ToImmutableHashSet();
+            var imageId = ImageIds.For(identities);
+            if (_state.Images.ContainsKey(imageId)) continue;
+            var size = _hypervisor!.PublishImage(_settings.BaseImageVolume, imageId);
+            var record = new ImageRecord(imageId, imageId, closure.Select(VmBuilder.ToPerformed).ToImmutableArray(),
+                closure.Sum(a => a.Cost), size, DateTimeOffset.UtcNow);
+            // Seeds are imported once, at connect time; persisting synchronously keeps bids consistent with the journal.
+            PersistAndApply(new ImagePublished(record));
+        }
+    }
+
+    private void PersistAndApply(IVmPlantEvent e)
+    {
+        _state = _state.Apply(e);
+        Persist(e, _ => { });
+    }
+
+    private void SnapshotIfDue()
+    {
+        if (LastSequenceNr - _lastSnapshotSequenceNr < _settings.SnapshotEvery) return;
+        _lastSnapshotSequenceNr = LastSequenceNr;
+        SaveSnapshot(PlantSnapshot.Of(_state));
+    }
+
+    private static GoldenImage BaseImage(PlantSettings settings) =>
+        new(settings.BaseImageVolume, settings.BaseImageVolume, ImmutableHashSet<ActionIdentity>.Empty, 0, settings.BaseImageGiB << 30, DateTimeOffset.UnixEpoch);
+
+    private sealed record RegisterTick
+    {
+        public static readonly RegisterTick Instance = new();
+    }
+
+    private sealed record Published(ImageRecord? Image, string? Error);
+
+    private sealed record Reconfigured(BuildOutcome Outcome, VmSpec Spec, IActorRef ReplyTo);
+}

@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+using VMPlant.Actors.Serialization;
+using VMPlant.Messages;
+
+namespace VMPlant.Actors.Plant;
+
+/// <summary>A golden image as the journal records it: its volume and the identities of the actions it holds.</summary>
+public sealed record ImageRecord(
+    string ImageId,
+    string Volume,
+    ImmutableArray<PerformedAction> Actions,
+    double BuildCost,
+    long SizeBytes,
+    DateTimeOffset CreatedAt);
+
+/// <summary>The plant took an award: capacity is reserved from now on.</summary>
+[EventVersion(1)]
+public sealed record VmReserved(
+    string RequestId,
+    string VmId,
+    VmSpec Spec,
+    string ImageId,
+    DateTimeOffset At) : IVmPlantEvent;
+
+/// <summary>The VM runs with these actions performed; <see cref="Report"/> is what the requester is told.</summary>
+[EventVersion(1)]
+public sealed record VmBuilt(VmInfo Vm, CreateReport Report) : IVmPlantEvent;
+
+/// <summary>The build failed; its reservation is released and whatever it created was cleaned up.</summary>
+[EventVersion(1)]
+public sealed record VmBuildFailed(string RequestId, string VmId, string Reason) : IVmPlantEvent;
+
+[EventVersion(1)]
+public sealed record VmReconfigured(string RequestId, VmInfo Vm, CreateReport Report, VmSpec Spec) : IVmPlantEvent;
+
+[EventVersion(1)]
+public sealed record VmRemoved(string VmId, DateTimeOffset At) : IVmPlantEvent;
+
+/// <summary>Journal and hypervisor disagree: the domain of a VM the journal knows has vanished.</summary>
+[EventVersion(1)]
+public sealed record VmLost(string VmId, string Reason) : IVmPlantEvent;
+
+[EventVersion(1)]
+public sealed record ImagePublished(ImageRecord Image) : IVmPlantEvent;
+
+[EventVersion(1)]
+public sealed record ImageHit(string ImageId, DateTimeOffset At) : IVmPlantEvent;
+
+[EventVersion(1)]
+public sealed record ImageEvicted(string ImageId, string Reason) : IVmPlantEvent;

@@ -1,0 +1,143 @@
+using System.Xml.Linq;
+using VMPlant.Libvirt;
+using VMPlant.Messages;
+
+namespace VMPlant.Actors.Plant;
+
+/// <summary>
+/// The plant's view of its hypervisor: the few libvirt operations a plant performs, in plant terms.
+/// Thread-safe (libvirt connections are), so builds may run off the actor's thread.
+/// </summary>
+public sealed class PlantHypervisor : IDisposable
+{
+    public const string MetadataNamespace = "urn:vmplant:vm:1";
+    private const string MetadataKey = "vmplant";
+    private const long GiB = 1L << 30;
+
+    private readonly LibvirtConnection _connection;
+    private readonly StoragePool _pool;
+    private readonly string _domainType;
+
+    private PlantHypervisor(LibvirtConnection connection, StoragePool pool, string domainType)
+    {
+        _connection = connection;
+        _pool = pool;
+        _domainType = domainType;
+    }
+
+    public string Uri => _connection.Uri;
+
+    /// <summary>Opens the plant's libvirt connection; for a test-node plant, first writes its fake host file if absent.</summary>
+    public static PlantHypervisor Connect(PlantSettings settings)
+    {
+        var uri = settings.Uri == PlantSettings.TestNodeUri ? TestNodeFile.EnsureExists(settings) : settings.Uri;
+        var connection = LibvirtConnection.Open(uri);
+        try
+        {
+            return new PlantHypervisor(connection, connection.LookupStoragePoolByName(settings.Pool), settings.DomainType);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public bool IsAlive() => _connection.IsAlive();
+
+    /// <summary>The host's raw size: CPUs, memory and the storage pool's capacity.</summary>
+    public Capacity ReadHostSize()
+    {
+        var node = _connection.GetNodeInfo();
+        var pool = _pool.GetInfo();
+        return new Capacity((int)node.Cpus, (long)(node.MemoryKiB / 1024), (long)(pool.CapacityBytes / (ulong)GiB));
+    }
+
+    public void EnsureBaseImage(string volume, long sizeGiB)
+    {
+        if (_pool.TryLookupVolumeByName(volume) is { } existing)
+        {
+            existing.Dispose();
+            return;
+        }
+        using var _ = _pool.CreateVolume(VolumeXml.Build(volume, sizeGiB * GiB));
+    }
+
+    /// <summary>A copy-on-write overlay of <paramref name="imageVolume"/>: the VM's disk, sized for the VM.</summary>
+    public string CloneImage(string imageVolume, string vmVolume, long diskGiB)
+    {
+        using var image = _pool.LookupVolumeByName(imageVolume);
+        using var overlay = _pool.CreateVolume(VolumeXml.Build(vmVolume, diskGiB * GiB, backingStorePath: image.Path));
+        return overlay.Path;
+    }
+
+    public void DefineAndStart(string domainName, ResourceSpec resources, string diskPath, XElement metadata)
+    {
+        var xml = DomainXml.Build(new DomainDefinition(domainName, resources.Vcpus, resources.MemoryMiB, diskPath,
+            DomainType: _domainType, MetadataXml: metadata.ToString(SaveOptions.DisableFormatting), MetadataNamespace: MetadataNamespace));
+        using var domain = _connection.DefineDomain(xml);
+        domain.Create();
+    }
+
+    /// <summary>Replaces the VM's VMPlant metadata (its performed actions) on the domain itself.</summary>
+    public void WriteMetadata(string domainName, XElement metadata)
+    {
+        using var domain = _connection.LookupDomainByName(domainName);
+        domain.SetMetadata(metadata.ToString(SaveOptions.DisableFormatting), MetadataKey, MetadataNamespace);
+    }
+
+    /// <summary>Saves the VM's disk as a golden image volume (a full, independent copy).</summary>
+    public long PublishImage(string vmVolume, string imageVolume)
+    {
+        using var source = _pool.LookupVolumeByName(vmVolume);
+        var capacity = source.GetInfo().CapacityBytes;
+        using var image = _pool.CloneVolume(VolumeXml.Build(imageVolume, (long)capacity), source);
+        return (long)capacity;
+    }
+
+    /// <summary>Stops and removes the domain and its disk. Missing pieces are fine: removal is idempotent.</summary>
+    public void RemoveVm(string domainName, string vmVolume)
+    {
+        if (_connection.TryLookupDomainByName(domainName) is { } domain)
+            using (domain)
+            {
+                if (domain.IsActive()) domain.Destroy();
+                domain.Undefine();
+            }
+        DeleteVolume(vmVolume);
+    }
+
+    public void DeleteVolume(string volume)
+    {
+        if (_pool.TryLookupVolumeByName(volume) is { } vol)
+            using (vol)
+                vol.Delete();
+    }
+
+    public bool IsDomainRunning(string domainName)
+    {
+        using var domain = _connection.TryLookupDomainByName(domainName);
+        return domain is not null && domain.IsActive();
+    }
+
+    public IReadOnlyList<string> ListDomainNames()
+    {
+        var domains = _connection.ListAllDomains();
+        try
+        {
+            return domains.Select(d => d.Name).ToList();
+        }
+        finally
+        {
+            foreach (var d in domains) d.Dispose();
+        }
+    }
+
+    public IReadOnlyList<string> ListVolumeNames() => _pool.ListVolumeNames();
+
+    public void Dispose()
+    {
+        _pool.Dispose();
+        _connection.Dispose();
+    }
+}

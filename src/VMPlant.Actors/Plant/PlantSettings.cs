@@ -1,0 +1,36 @@
+using System.Collections.Immutable;
+using VMPlant.Actors.Domain;
+using VMPlant.Messages;
+
+namespace VMPlant.Actors.Plant;
+
+/// <summary>A fake host for libvirt's test driver, written once into the plant's data directory.</summary>
+public sealed record TestNodeSize(int Cpus, long MemoryMiB, long PoolGiB);
+
+/// <summary>A golden image imported at first start: the closure of <paramref name="UpTo"/> within <paramref name="Spec"/>.</summary>
+public sealed record SeedImage(VmSpec Spec, ImmutableArray<string> UpTo);
+
+/// <summary>Everything one plant needs to know about its host and its policies.</summary>
+/// <param name="Uri">libvirt URI, or <see cref="TestNodeUri"/> for a test-driver host kept in <paramref name="DataDir"/>.</param>
+public sealed record PlantSettings(
+    string Name,
+    string Uri,
+    TestNodeSize TestNode,
+    string Pool,
+    string DomainType,
+    CostModel CostModel,
+    double CpuOvercommit,
+    long ReservedMemoryMiB,
+    long BaseImageGiB,
+    double ActionTimeScale,
+    CachePolicy CachePolicy,
+    ImmutableArray<SeedImage> SeedImages,
+    string DataDir,
+    int SnapshotEvery)
+{
+    public const string TestNodeUri = "test-node";
+
+    public string BaseImageVolume => "base";
+
+    public string PersistenceId => $"plant-{Name}";
+}

@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using VMPlant.Actors.Domain;
+using VMPlant.Messages;
+
+namespace VMPlant.Actors.Plant;
+
+/// <summary>
+/// Turns a <see cref="BuildPlan"/> into a running VM: copy-on-write clone of the matched image, define and start
+/// the domain, then perform the missing actions in dependency order, recording each on the domain as it completes.
+/// Runs off the actor thread; never touches actor state.
+/// </summary>
+public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, double actionTimeScale)
+{
+    public async Task<BuildOutcome> BuildAsync(BuildPlan plan, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var diskPath = hypervisor.CloneImage(plan.Match.Image.Volume, PlantVm.VolumeOf(plan.VmId), plan.Dag.Resources.DiskGiB);
+            var performed = plan.Match.Reused.Select(ToPerformed).ToList();
+            hypervisor.DefineAndStart(plan.VmId, plan.Dag.Resources, diskPath, Metadata(plan, performed));
+            await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
+
+            var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
+                plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);
+            return new BuildOutcome.Succeeded(plan, info, Report(plan, plan.Match.Missing, clock.Elapsed));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || cancellation.IsCancellationRequested)
+        {
+            var reason = $"building {plan.VmId} on {plantName} failed: {e.Message}";
+            return new BuildOutcome.Failed(plan, reason + CleanUp(plan.VmId));
+        }
+    }
+
+    /// <summary>Performs extra actions on a running VM (the configure verb).</summary>
+    public async Task<BuildOutcome> ExtendAsync(BuildPlan plan, IReadOnlyList<PerformedAction> alreadyPerformed, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var performed = alreadyPerformed.ToList();
+            await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
+            var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
+                plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);
+            return new BuildOutcome.Succeeded(plan, info, Report(plan, plan.Match.Missing, clock.Elapsed));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || cancellation.IsCancellationRequested)
+        {
+            return new BuildOutcome.Failed(plan, $"configuring {plan.VmId} on {plantName} failed: {e.Message}");
+        }
+    }
+
+    private async Task PerformAsync(BuildPlan plan, IReadOnlyList<DagAction> actions, List<PerformedAction> performed, CancellationToken cancellation)
+    {
+        foreach (var action in actions)
+        {
+            // The test driver runs no guest: an action is its recorded completion, optionally paced by its cost.
+            if (actionTimeScale > 0)
+                await Task.Delay(TimeSpan.FromSeconds(action.Cost * actionTimeScale), cancellation);
+            performed.Add(ToPerformed(action));
+            hypervisor.WriteMetadata(plan.VmId, Metadata(plan, performed));
+        }
+    }
+
+    private CreateReport Report(BuildPlan plan, IReadOnlyList<DagAction> performed, TimeSpan elapsed) => new(
+        plantName,
+        plan.Match.Image.ImageId,
+        performed.Select(a => a.Id).ToImmutableArray(),
+        plan.Match.Reused.Select(a => a.Id).ToImmutableArray(),
+        plan.Match.CostToFinish,
+        elapsed.TotalMilliseconds,
+        ImmutableArray<BidSummary>.Empty,
+        ImmutableArray<DeclineSummary>.Empty);
+
+    private static System.Xml.Linq.XElement Metadata(BuildPlan plan, IEnumerable<PerformedAction> performed) =>
+        VmMetadata.Build(plan.VmId, plan.Dag.Name, plan.RequestId, plan.Match.Image.ImageId, performed);
+
+    private static ImmutableArray<PerformedAction> InSpecOrder(ConfigDag dag, IEnumerable<PerformedAction> performed)
+    {
+        var done = performed.Select(p => p.Identity).ToHashSet();
+        return dag.Actions.Where(a => done.Contains(a.Identity.Value)).Select(ToPerformed).ToImmutableArray();
+    }
+
+    public static PerformedAction ToPerformed(DagAction action) => new(action.Id, action.Kind, action.Identity.Value);
+
+    /// <summary>Removes what a failed build left; returns a note for the failure reason if that failed too.</summary>
+    private string CleanUp(string vmId)
+    {
+        try
+        {
+            hypervisor.RemoveVm(vmId, PlantVm.VolumeOf(vmId));
+            return "";
+        }
+        catch (Exception e)
+        {
+            return $" (cleanup also failed, leftovers are reconciled at restart: {e.Message})";
+        }
+    }
+}

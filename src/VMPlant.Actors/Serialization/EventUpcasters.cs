@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+
+namespace VMPlant.Actors.Serialization;
+
+/// <summary>
+/// Converts journal payloads written by earlier event versions to the current shape. Each entry maps an old
+/// manifest to the manifest it becomes and a pure JSON rewrite; chains are followed until a current manifest.
+/// </summary>
+internal static class EventUpcasters
+{
+    private static readonly Dictionary<string, (string Next, Func<JsonObject, JsonObject> Rewrite)> Steps = new();
+
+    public static bool TryUpcast(string manifest, byte[] payload, out string currentManifest, out JsonNode upcast)
+    {
+        currentManifest = manifest;
+        upcast = null!;
+        if (!Steps.ContainsKey(manifest)) return false;
+
+        var node = JsonNode.Parse(payload)?.AsObject() ?? throw new SerializationException($"payload for '{manifest}' is not a JSON object");
+        while (Steps.TryGetValue(currentManifest, out var step))
+        {
+            node = step.Rewrite(node);
+            currentManifest = step.Next;
+        }
+        upcast = node;
+        return true;
+    }
+}

@@ -1,0 +1,326 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using VMPlant.Actors.Domain;
+using VMPlant.Actors.Serialization;
+using VMPlant.Messages;
+
+namespace VMPlant.Actors.Shop;
+
+/// <summary>
+/// The broker (a cluster singleton): takes requests, runs an auction among the registered plants for each,
+/// and remembers every request and VM. A request is journaled before it is acknowledged, and the same
+/// request id always gets the same answer.
+/// </summary>
+public sealed class ShopActor : ReceivePersistentActor, IWithTimers
+{
+    private readonly ShopSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, IActorRef> _plants = [];
+    private readonly Dictionary<string, List<IActorRef>> _waiting = [];
+    private readonly Dictionary<string, List<IActorRef>> _destroying = [];
+    private ShopState _state = ShopState.Empty;
+    private long _lastSnapshotSequenceNr;
+
+    public ShopActor(ShopSettings settings)
+    {
+        _settings = settings;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            _state = ((ShopSnapshot)offer.Snapshot).Restore();
+            _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+        });
+        Recover<IVmPlantEvent>(e => _state = _state.Apply(e));
+
+        Command<RegisterPlant>(OnRegisterPlant);
+        Command<Terminated>(OnPlantTerminated);
+        Command<CreateVm>(OnCreateVm);
+        Command<EstimateVm>(OnEstimate);
+        Command<AuctionAwarded>(OnAwarded);
+        Command<AuctionFailed>(OnAuctionFailed);
+        Command<VmReady>(OnVmReady);
+        Command<VmFailed>(OnVmFailed);
+        Command<ConfigureVm>(OnConfigure);
+        Command<RequestRejected>(OnRejectedByPlant);
+        Command<ShowVm>(show => Sender.Tell(_state.Vms.TryGetValue(show.VmId, out var vm) ? vm : new VmNotFound(show.VmId)));
+        Command<ListVms>(list => Sender.Tell(VmQuery.Invalid(list.Where) is { } error
+            ? new RequestRejected("list", error)
+            : new VmList(VmQuery.Filter(_state.Vms.Values, list.Where))));
+        Command<DestroyVm>(OnDestroy);
+        Command<VmDestroyed>(OnPlantDestroyed);
+        Command<VmNotFound>(OnPlantNotFound);
+        Command<ListPlants>(_ => Context.ActorOf(PlantStatusGatherer.Props(_plants, Sender, _settings.StatusTimeout)));
+        Command<ResumeUnfinished>(_ => ResumeUnfinishedRequests());
+        Command<StopShop>(_ => Context.Stop(Self));
+        Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Shop snapshot failed; recovery will replay more events"));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "Shop could not trim its journal after a snapshot"));
+    }
+
+    public override string PersistenceId => ShopSettings.PersistenceId;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ShopSettings settings) => Akka.Actor.Props.Create(() => new ShopActor(settings));
+
+    protected override void OnReplaySuccess()
+    {
+        var unfinished = _state.Unfinished.Count();
+        _log.Info("Shop recovered {Requests} requests, {Vms} VMs, {Unfinished} unfinished", _state.Requests.Count, _state.Vms.Count, unfinished);
+        if (unfinished > 0)
+            Timers.StartSingleTimer(nameof(ResumeUnfinished), ResumeUnfinished.Instance, _settings.ResumeDelay);
+    }
+
+    private void OnRegisterPlant(RegisterPlant register)
+    {
+        if (_plants.TryGetValue(register.Plant, out var known) && known.Equals(register.PlantRef)) return;
+        if (known is not null) Context.Unwatch(known);
+        _plants[register.Plant] = register.PlantRef;
+        Context.Watch(register.PlantRef);
+        _log.Info("Plant {Plant} registered ({Path})", register.Plant, register.PlantRef.Path);
+    }
+
+    private void OnPlantTerminated(Terminated terminated)
+    {
+        foreach (var name in _plants.Where(p => p.Value.Equals(terminated.ActorRef)).Select(p => p.Key).ToList())
+        {
+            _plants.Remove(name);
+            _log.Warning("Plant {Plant} is gone; it gets no more bid requests until it registers again", name);
+        }
+    }
+
+    private void OnCreateVm(CreateVm create)
+    {
+        if (_state.Requests.TryGetValue(create.RequestId, out var known))
+        {
+            if (known.Outcome is { } outcome) Sender.Tell(outcome);
+            else Wait(create.RequestId, Sender);
+            return;
+        }
+        if (Reject(create.RequestId, create.Spec) is { } rejection)
+        {
+            Sender.Tell(rejection);
+            return;
+        }
+        var replyTo = Sender;
+        Persist(new RequestAccepted(create.RequestId, NewVmId(create), create.Spec, DateTimeOffset.UtcNow), e =>
+        {
+            _state = _state.Apply(e);
+            Wait(e.RequestId, replyTo);
+            StartAuction(e.RequestId, e.VmId, e.Spec);
+            SnapshotIfDue();
+        });
+    }
+
+    private void OnEstimate(EstimateVm estimate)
+    {
+        if (Reject("estimate", estimate.Spec) is { } rejection)
+        {
+            Sender.Tell(rejection);
+            return;
+        }
+        var request = new AuctionRequest("estimate-" + Guid.NewGuid().ToString("N"), "", estimate.Spec, EstimateOnly: true, Sender);
+        Context.ActorOf(AuctionActor.Props(request, _plants.ToDictionary(), _settings));
+    }
+
+    private void StartAuction(string requestId, string vmId, VmSpec spec) =>
+        Context.ActorOf(AuctionActor.Props(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self), _plants.ToDictionary(), _settings));
+
+    private void OnAwarded(AuctionAwarded awarded) =>
+        Persist(new RequestAwarded(awarded.RequestId, awarded.Plant, awarded.Bids, awarded.Declines), e => _state = _state.Apply(e));
+
+    private void OnAuctionFailed(AuctionFailed failed) =>
+        Persist(new RequestFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), e =>
+        {
+            _state = _state.Apply(e);
+            Answer(e.RequestId);
+        });
+
+    private void OnVmReady(VmReady ready)
+    {
+        if (!_state.Requests.TryGetValue(ready.RequestId, out var request) || request.Status == RequestStatus.Completed)
+        {
+            // A plant repeating itself (resent award, re-registration after failover): the outcome is already known.
+            if (request?.Outcome is not null) Answer(ready.RequestId);
+            else if (request is null && _waiting.ContainsKey(ready.RequestId)) Configured(ready);
+            return;
+        }
+        var report = ready.Report with { Bids = request.Bids, Declines = request.Declines };
+        Persist(new RequestCompleted(ready.RequestId, ready.Vm, report), e =>
+        {
+            _state = _state.Apply(e);
+            _log.Info("{VmId} for {RequestId} is running on {Plant} (image {ImageId}, {Performed} actions performed)",
+                e.Vm.VmId, e.RequestId, e.Vm.Plant, e.Vm.ImageId, e.Report.PerformedActionIds.Length);
+            Answer(e.RequestId);
+            SnapshotIfDue();
+        });
+    }
+
+    private void OnVmFailed(VmFailed failed)
+    {
+        if (_state.Requests.TryGetValue(failed.RequestId, out var request))
+        {
+            if (request.IsFinished) return;
+            Persist(new RequestFailed(failed.RequestId, failed.Reason, request.Bids, request.Declines), e =>
+            {
+                _state = _state.Apply(e);
+                Answer(e.RequestId);
+            });
+            return;
+        }
+        // A configure request that failed on the plant: nothing was changed, so nothing is journaled.
+        Reply(failed.RequestId, new CreateVmFailed(failed.RequestId, failed.Reason, ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty));
+    }
+
+    private void OnConfigure(ConfigureVm configure)
+    {
+        if (_state.Requests.TryGetValue(configure.RequestId, out var known) && known.Outcome is { } outcome)
+        {
+            Sender.Tell(outcome);
+            return;
+        }
+        if (!_state.Vms.TryGetValue(configure.VmId, out var vm) || vm.State != VmState.Running)
+        {
+            Sender.Tell(new VmNotFound(configure.VmId));
+            return;
+        }
+        if (!_plants.TryGetValue(vm.Plant, out var plant))
+        {
+            Sender.Tell(new RequestRejected(configure.RequestId, $"plant {vm.Plant}, which holds {vm.VmId}, is not reachable"));
+            return;
+        }
+        Wait(configure.RequestId, Sender);
+        plant.Tell(new ConfigurePlantVm(configure.RequestId, configure.VmId, configure.Actions));
+    }
+
+    private void Configured(VmReady ready) =>
+        Persist(new VmConfigured(ready.RequestId, ready.Vm, ready.Report), e =>
+        {
+            _state = _state.Apply(e);
+            Answer(e.RequestId);
+        });
+
+    private void OnRejectedByPlant(RequestRejected rejected)
+    {
+        Reply(rejected.RequestId, rejected);
+        Reply(_destroying, rejected.RequestId, rejected);
+    }
+
+    private void OnDestroy(DestroyVm destroy)
+    {
+        if (!_state.Vms.TryGetValue(destroy.VmId, out var vm) || vm.State == VmState.Destroyed)
+        {
+            Sender.Tell(new VmNotFound(destroy.VmId));
+            return;
+        }
+        if (!_plants.TryGetValue(vm.Plant, out var plant))
+        {
+            Sender.Tell(new RequestRejected(destroy.VmId, $"plant {vm.Plant}, which holds {vm.VmId}, is not reachable"));
+            return;
+        }
+        if (!_destroying.TryGetValue(destroy.VmId, out var waiting))
+        {
+            _destroying[destroy.VmId] = waiting = [];
+            plant.Tell(destroy);
+        }
+        waiting.Add(Sender);
+    }
+
+    private void OnPlantDestroyed(VmDestroyed destroyed) =>
+        Persist(new VmDeleted(destroyed.VmId, DateTimeOffset.UtcNow), e =>
+        {
+            _state = _state.Apply(e);
+            Reply(_destroying, destroyed.VmId, destroyed);
+            SnapshotIfDue();
+        });
+
+    /// <summary>The plant no longer has the VM: the shop's record was stale, so it is closed.</summary>
+    private void OnPlantNotFound(VmNotFound notFound) =>
+        Persist(new VmDeleted(notFound.VmId, DateTimeOffset.UtcNow), e =>
+        {
+            _state = _state.Apply(e);
+            Reply(_destroying, notFound.VmId, notFound);
+        });
+
+    private void ResumeUnfinishedRequests()
+    {
+        foreach (var request in _state.Unfinished)
+        {
+            if (request.Status == RequestStatus.Awarded && request.Plant is { } name && _plants.TryGetValue(name, out var plant))
+            {
+                // Awards are idempotent on the plant: it repeats the outcome if the VM is already built.
+                _log.Info("Resuming {RequestId}: asking {Plant} again for the VM it was awarded", request.RequestId, name);
+                plant.Tell(new Award(request.RequestId, request.VmId, request.Spec!));
+            }
+            else
+            {
+                _log.Info("Resuming {RequestId}: bidding again", request.RequestId);
+                StartAuction(request.RequestId, request.VmId, request.Spec!);
+            }
+        }
+    }
+
+    private RequestRejected? Reject(string requestId, VmSpec spec)
+    {
+        try
+        {
+            ConfigDag.Build(spec);
+            return null;
+        }
+        catch (SpecValidationException e)
+        {
+            return new RequestRejected(requestId, e.Message);
+        }
+    }
+
+    private void Wait(string requestId, IActorRef requester)
+    {
+        if (!_waiting.TryGetValue(requestId, out var waiting)) _waiting[requestId] = waiting = [];
+        waiting.Add(requester);
+    }
+
+    private void Answer(string requestId)
+    {
+        if (_state.Requests.TryGetValue(requestId, out var request) && request.Outcome is { } outcome)
+            Reply(requestId, outcome);
+    }
+
+    private void Reply(string requestId, object answer) => Reply(_waiting, requestId, answer);
+
+    private static void Reply(Dictionary<string, List<IActorRef>> waiting, string key, object answer)
+    {
+        if (!waiting.Remove(key, out var requesters)) return;
+        foreach (var requester in requesters) requester.Tell(answer);
+    }
+
+    private void SnapshotIfDue()
+    {
+        if (LastSequenceNr - _lastSnapshotSequenceNr < _settings.SnapshotEvery) return;
+        _lastSnapshotSequenceNr = LastSequenceNr;
+        SaveSnapshot(ShopSnapshot.Of(_state));
+    }
+
+    /// <summary>VM ids are derived from the request id, so a retried request can never mint a second VM.</summary>
+    private static string NewVmId(CreateVm create)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(create.RequestId)))[..12];
+        var name = create.Spec.Name.Length > 40 ? create.Spec.Name[..40] : create.Spec.Name;
+        return $"{name}-{hash}";
+    }
+
+    private sealed record ResumeUnfinished
+    {
+        public static readonly ResumeUnfinished Instance = new();
+    }
+}
+
+/// <summary>Stops the shop singleton cleanly (never PoisonPill: in-flight persists must complete first).</summary>
+public sealed record StopShop
+{
+    public static readonly StopShop Instance = new();
+}

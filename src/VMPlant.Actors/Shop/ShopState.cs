@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using VMPlant.Actors.Serialization;
+using VMPlant.Messages;
+
+namespace VMPlant.Actors.Shop;
+
+/// <summary>Requests and VMs the shop has accepted, rebuilt from its journal by <see cref="Apply"/>.</summary>
+public sealed record ShopState(
+    ImmutableDictionary<string, RequestRecord> Requests,
+    ImmutableDictionary<string, VmInfo> Vms)
+{
+    public static readonly ShopState Empty = new(
+        ImmutableDictionary<string, RequestRecord>.Empty,
+        ImmutableDictionary<string, VmInfo>.Empty);
+
+    public ShopState Apply(IVmPlantEvent e) => e switch
+    {
+        RequestAccepted a => this with
+        {
+            Requests = Requests.SetItem(a.RequestId, new RequestRecord(a.RequestId, a.VmId, a.Spec, RequestStatus.Accepted, null,
+                ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty, null, null)),
+        },
+        RequestAwarded w => WithRequest(w.RequestId, r => r with { Status = RequestStatus.Awarded, Plant = w.Plant, Bids = w.Bids, Declines = w.Declines }),
+        RequestCompleted c => WithRequest(c.RequestId, r => r with
+            {
+                Status = RequestStatus.Completed,
+                Plant = c.Vm.Plant,
+                Created = new VmCreated(c.RequestId, c.Vm, c.Report),
+            }) with { Vms = Vms.SetItem(c.Vm.VmId, c.Vm) },
+        RequestFailed f => WithRequest(f.RequestId, r => r with
+        {
+            Status = RequestStatus.Failed,
+            Bids = f.Bids,
+            Declines = f.Declines,
+            Failure = new CreateVmFailed(f.RequestId, f.Reason, f.Bids, f.Declines),
+        }),
+        VmConfigured c => this with
+        {
+            Requests = Requests.SetItem(c.RequestId, new RequestRecord(c.RequestId, c.Vm.VmId, null, RequestStatus.Completed, c.Vm.Plant,
+                ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty, new VmCreated(c.RequestId, c.Vm, c.Report), null)),
+            Vms = Vms.SetItem(c.Vm.VmId, c.Vm),
+        },
+        VmDeleted d => Vms.TryGetValue(d.VmId, out var vm) ? this with { Vms = Vms.SetItem(d.VmId, vm with { State = VmState.Destroyed }) } : this,
+        _ => throw new ArgumentException($"shop state cannot apply {e.GetType().Name}"),
+    };
+
+    /// <summary>Requests accepted but not yet answered: resumed after a restart or failover.</summary>
+    public IEnumerable<RequestRecord> Unfinished => Requests.Values.Where(r => !r.IsFinished && r.Spec is not null);
+
+    private ShopState WithRequest(string requestId, Func<RequestRecord, RequestRecord> change) =>
+        Requests.TryGetValue(requestId, out var r) ? this with { Requests = Requests.SetItem(requestId, change(r)) } : this;
+}

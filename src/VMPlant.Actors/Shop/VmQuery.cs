@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using VMPlant.Messages;
+
+namespace VMPlant.Actors.Shop;
+
+/// <summary>Attribute filters for listing VMs: every filter must match (case-insensitive values).</summary>
+public static class VmQuery
+{
+    private static readonly ImmutableSortedDictionary<string, Func<VmInfo, IEnumerable<string>>> Attributes =
+        new Dictionary<string, Func<VmInfo, IEnumerable<string>>>
+        {
+            ["id"] = vm => [vm.VmId],
+            ["name"] = vm => [vm.Name],
+            ["plant"] = vm => [vm.Plant],
+            ["state"] = vm => [vm.State.ToString()],
+            ["image"] = vm => [vm.ImageId],
+            ["kind"] = vm => vm.Actions.Select(a => a.Kind),
+            ["action"] = vm => vm.Actions.Select(a => a.Id),
+        }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+
+    public static IReadOnlyCollection<string> Keys => Attributes.Keys.ToList();
+
+    /// <summary>The first filter whose key is unknown, described for the user; null when all are known.</summary>
+    public static string? Invalid(IEnumerable<VmFilter> filters) =>
+        filters.FirstOrDefault(f => !Attributes.ContainsKey(f.Key)) is { } bad
+            ? $"unknown filter key '{bad.Key}'; use one of: {string.Join(", ", Attributes.Keys)}"
+            : null;
+
+    public static ImmutableArray<VmInfo> Filter(IEnumerable<VmInfo> vms, IReadOnlyCollection<VmFilter> filters) =>
+        vms.Where(vm => filters.All(f => Attributes[f.Key](vm).Any(v => string.Equals(v, f.Value, StringComparison.OrdinalIgnoreCase))))
+            .OrderBy(vm => vm.CreatedAt)
+            .ThenBy(vm => vm.VmId, StringComparer.Ordinal)
+            .ToImmutableArray();
+}

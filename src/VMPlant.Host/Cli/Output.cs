@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VMPlant.Messages;
+
+namespace VMPlant.Host.Cli;
+
+/// <summary>Renders shop answers for people (aligned text) or machines (JSON).</summary>
+public static class Output
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static string ToJson(object answer) => JsonSerializer.Serialize(answer, answer.GetType(), Json);
+
+    public static string Render(object answer) => answer switch
+    {
+        VmCreated created => Created(created),
+        CreateVmFailed failed => $"error: {failed.Reason}\n{BidTable(failed.Bids, failed.Declines)}",
+        EstimateResult estimate => BidTable(estimate.Bids, estimate.Declines),
+        VmInfo vm => Vm(vm),
+        VmList list => VmTable(list),
+        VmDestroyed destroyed => $"destroyed {destroyed.VmId} on {destroyed.Plant}",
+        PlantList plants => PlantTable(plants),
+        VmNotFound missing => $"error: no VM named {missing.VmId}",
+        RequestRejected rejected => $"error: {rejected.Reason}",
+        _ => answer.ToString() ?? "",
+    };
+
+    /// <summary>Answers that mean the request did not do what was asked.</summary>
+    public static bool IsRefusal(object answer) => answer is CreateVmFailed or VmNotFound or RequestRejected;
+
+    private static string Created(VmCreated created)
+    {
+        var r = created.Report;
+        var text = new StringBuilder()
+            .AppendLine($"VM {created.Vm.VmId} is {created.Vm.State.ToString().ToLowerInvariant()} on plant {r.Plant}")
+            .AppendLine($"  image reused : {r.ImageId} ({r.SkippedActionIds.Length} actions already done: {List(r.SkippedActionIds)})")
+            .AppendLine($"  performed    : {r.PerformedActionIds.Length} actions: {List(r.PerformedActionIds)}")
+            .AppendLine($"  cost         : {Num(r.EstimatedCost)} s estimated")
+            .AppendLine($"  elapsed      : {Num(r.ElapsedMs)} ms on the plant");
+        if (!r.Bids.IsEmpty || !r.Declines.IsEmpty) text.Append(BidTable(r.Bids, r.Declines));
+        return text.ToString().TrimEnd();
+    }
+
+    private static string Vm(VmInfo vm) => new StringBuilder()
+        .AppendLine($"{vm.VmId}  ({vm.Name})")
+        .AppendLine($"  state     : {vm.State.ToString().ToLowerInvariant()}")
+        .AppendLine($"  plant     : {vm.Plant}")
+        .AppendLine($"  resources : {vm.Resources.Vcpus} vCPU, {vm.Resources.MemoryMiB} MiB, {vm.Resources.DiskGiB} GiB")
+        .AppendLine($"  image     : {vm.ImageId}")
+        .AppendLine($"  created   : {vm.CreatedAt:u}")
+        .AppendLine($"  actions   : {string.Join(", ", vm.Actions.Select(a => $"{a.Id} ({a.Kind})"))}")
+        .ToString().TrimEnd();
+
+    private static string BidTable(IReadOnlyList<BidSummary> bids, IReadOnlyList<DeclineSummary> declines)
+    {
+        var rows = bids.Select(b => new[]
+            {
+                b.Plant, Num(b.Cost), b.ImageId, $"{b.ReusedActions}", $"{b.MissingActions}",
+                $"{b.Free.Vcpus} vCPU / {b.Free.MemoryMiB} MiB / {b.Free.DiskGiB} GiB",
+            })
+            .Concat(declines.Select(d => new[] { d.Plant, "declined", d.Reason, "", "", "" }));
+        return Table(["plant", "cost (s)", "image", "reused", "missing", "free"], rows);
+    }
+
+    private static string VmTable(VmList list) => list.Vms.IsEmpty
+        ? "no VMs"
+        : Table(["vm", "name", "state", "plant", "image", "actions"],
+            list.Vms.Select(vm => new[]
+            {
+                vm.VmId, vm.Name, vm.State.ToString().ToLowerInvariant(), vm.Plant, vm.ImageId, $"{vm.Actions.Length}",
+            }));
+
+    private static string PlantTable(PlantList list)
+    {
+        if (list.Plants.IsEmpty) return "no plants answered";
+        var text = new StringBuilder(Table(["plant", "hypervisor", "vms", "free", "total", "images"],
+            list.Plants.Select(p => new[]
+            {
+                p.Plant, (p.HypervisorUp ? "" : "DOWN ") + p.HypervisorUri, $"{p.Vms}",
+                $"{p.Free.Vcpus} vCPU / {p.Free.MemoryMiB} MiB / {p.Free.DiskGiB} GiB",
+                $"{p.Total.Vcpus} vCPU / {p.Total.MemoryMiB} MiB / {p.Total.DiskGiB} GiB",
+                $"{p.Images.Length}",
+            })));
+        foreach (var plant in list.Plants.Where(p => !p.Images.IsEmpty))
+        {
+            text.AppendLine().AppendLine($"{plant.Plant} golden images:");
+            foreach (var image in plant.Images)
+                text.AppendLine($"  {image.ImageId}  saves {Num(image.BuildCost)} s, {image.Hits} hits: {List(image.Actions.Select(a => $"{a.Id} ({a.Kind})"))}");
+        }
+        return text.ToString().TrimEnd();
+    }
+
+    private static string Table(string[] header, IEnumerable<string[]> rows)
+    {
+        var all = rows.Prepend(header).ToList();
+        var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in all)
+            text.AppendLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+        return text.ToString().TrimEnd();
+    }
+
+    private static string List(IEnumerable<string> items)
+    {
+        var joined = string.Join(", ", items);
+        return joined.Length == 0 ? "none" : joined;
+    }
+
+    private static string Num(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}

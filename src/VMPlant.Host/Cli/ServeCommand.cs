@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Akka.Actor;
+using Akka.Configuration;
+using VMPlant.Host.Configuration;
+using VMPlant.Host.Node;
+
+namespace VMPlant.Host.Cli;
+
+/// <summary>`serve`: run a node until Ctrl-C or SIGTERM, then leave the cluster cleanly.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int?>("--port", "-p") { Description = "Remoting port (default from config: 4053; 0 = any free port)" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the journal and test-driver hosts" };
+        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client receptionist") { port, dataDir };
+        serve.SetAction(async (parse, cancellation) =>
+        {
+            var overrides = new List<string>();
+            if (parse.GetValue(port) is { } p) overrides.Add(NodeConfig.Set("vmplant.node.port", p));
+            if (parse.GetValue(dataDir) is { } d) overrides.Add(NodeConfig.Set("vmplant.node.data-dir", Path.GetFullPath(d)));
+            VmPlantNode node;
+            try
+            {
+                node = VmPlantNode.Start(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides));
+            }
+            catch (Exception e) when (e is ConfigurationException or IOException)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            var address = Akka.Cluster.Cluster.Get(node.System).SelfAddress;
+            Console.WriteLine($"VMPlant node listening on {address}");
+            Console.WriteLine($"clients connect to {address}/system/receptionist");
+            Console.WriteLine("press Ctrl-C to stop");
+            try
+            {
+                await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), node.System.WhenTerminated);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or SIGTERM: fall through to a graceful leave.
+            }
+            Console.WriteLine("leaving the cluster…");
+            await node.DisposeAsync();
+            return ExitCodes.Ok;
+        });
+        return serve;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using Akka.Configuration;
+using VMPlant.Actors.Domain;
+using VMPlant.Actors.Plant;
+using VMPlant.Actors.Shop;
+using VMPlant.Libvirt;
+
+namespace VMPlant.Host.Configuration;
+
+/// <summary>Reads the vmplant.* section of a node's HOCON into typed settings, failing with the offending key.</summary>
+public static class SettingsReader
+{
+    public static NodeSettings Node(Config config)
+    {
+        var node = config.GetConfig("vmplant.node");
+        return new NodeSettings(
+            node.GetString("hostname"),
+            node.GetInt("port"),
+            node.GetStringList("roles").ToImmutableArray(),
+            Path.GetFullPath(node.GetString("data-dir")),
+            node.GetStringList("seed-nodes").ToImmutableArray());
+    }
+
+    public static ShopSettings Shop(Config config)
+    {
+        var shop = config.GetConfig("vmplant.shop");
+        return new ShopSettings(
+            shop.GetTimeSpan("bid-timeout"),
+            shop.GetTimeSpan("award-timeout"),
+            shop.GetTimeSpan("status-timeout"),
+            shop.GetTimeSpan("resume-delay"),
+            config.GetInt("vmplant.persistence.snapshot-every"));
+    }
+
+    public static IReadOnlyList<PlantSettings> Plants(Config config)
+    {
+        var defaults = config.GetConfig("vmplant.plant-defaults");
+        var dataDir = Node(config).DataDir;
+        var configDir = config.GetString("vmplant.config-dir");
+        var snapshotEvery = config.GetInt("vmplant.persistence.snapshot-every");
+        var plants = config.GetValue("vmplant.plants").GetArray()
+            .Select(v => new Config(new Akka.Configuration.Hocon.HoconRoot(v)).WithFallback(defaults))
+            .Select(p => Plant(p, dataDir, configDir, snapshotEvery))
+            .ToList();
+        var duplicate = plants.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ConfigurationException($"vmplant.plants: plant name '{duplicate.Key}' is used more than once");
+        return plants;
+    }
+
+    private static PlantSettings Plant(Config plant, string dataDir, string configDir, int snapshotEvery)
+    {
+        var name = plant.GetString("name") ?? throw new ConfigurationException("vmplant.plants: every plant needs a name");
+        if (!LibvirtNames.IsSafe(name))
+            throw new ConfigurationException($"vmplant.plants: plant name '{name}' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        var cache = plant.GetConfig("cache");
+        return new PlantSettings(
+            name,
+            plant.GetString("uri"),
+            new TestNodeSize(plant.GetInt("test-node.cpus"), plant.GetLong("test-node.memory-mib"), plant.GetLong("test-node.pool-gib")),
+            plant.GetString("pool"),
+            plant.GetString("domain-type"),
+            new CostModel(plant.GetDouble("clone-cost"), plant.GetDouble("load-weight")),
+            plant.GetDouble("cpu-overcommit"),
+            plant.GetLong("reserved-memory-mib"),
+            plant.GetLong("base-image-gib"),
+            plant.GetDouble("action-time-scale"),
+            new CachePolicy(
+                ParsePublishRule(name, cache.GetString("publish")),
+                cache.GetDouble("min-saved-cost"),
+                cache.GetInt("max-images"),
+                cache.GetLong("max-gib") << 30),
+            plant.GetValue("seed-images").GetArray().Select(v => Seed(new Config(new Akka.Configuration.Hocon.HoconRoot(v)), configDir, name)).ToImmutableArray(),
+            dataDir,
+            snapshotEvery);
+    }
+
+    private static SeedImage Seed(Config seed, string configDir, string plant)
+    {
+        var spec = Path.GetFullPath(Path.Combine(configDir, seed.GetString("spec")));
+        var upTo = seed.GetStringList("up-to").ToImmutableArray();
+        var parsed = VmSpecParser.ParseFile(spec);
+        var unknown = upTo.FirstOrDefault(id => parsed.Actions.All(a => a.Id != id));
+        if (unknown is not null)
+            throw new ConfigurationException($"plant {plant}: seed image from {spec} names action '{unknown}', which that spec does not have");
+        return new SeedImage(parsed, upTo);
+    }
+
+    private static PublishRule ParsePublishRule(string plant, string value) => value switch
+    {
+        "always" => PublishRule.Always,
+        "never" => PublishRule.Never,
+        "when-worth-it" => PublishRule.WhenWorthIt,
+        _ => throw new ConfigurationException($"plant {plant}: cache.publish must be always, never or when-worth-it, not '{value}'"),
+    };
+}
+
+public sealed record NodeSettings(string Hostname, int Port, ImmutableArray<string> Roles, string DataDir, ImmutableArray<string> SeedNodes)
+{
+    public bool IsShop => Roles.Contains("shop");
+
+    public bool IsPlant => Roles.Contains("plant");
+
+    public string Address => $"akka.tcp://{VmPlantNode.SystemName}@{Hostname}:{Port}";
+}

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Configuration;
+using VMPlant.Host.Configuration;
+using VMPlant.Messages;
+
+namespace VMPlant.Host.Node;
+
+/// <summary>
+/// Talks to a VMPlant cluster from outside it, through the cluster-client receptionist: the path the CLI uses and
+/// the one any other actor system can copy. Messages are the records in VMPlant.Messages.
+/// </summary>
+public sealed class VmPlantClient : IAsyncDisposable
+{
+    private readonly ActorSystem _system;
+    private readonly IActorRef _clusterClient;
+    private readonly ImmutableArray<string> _contactPoints;
+
+    private VmPlantClient(ActorSystem system, IActorRef clusterClient, ImmutableArray<string> contactPoints, TimeSpan timeout)
+    {
+        _system = system;
+        _clusterClient = clusterClient;
+        _contactPoints = contactPoints;
+        Timeout = timeout;
+    }
+
+    public TimeSpan Timeout { get; }
+
+    /// <summary>Starts a small client actor system on a free loopback port; <paramref name="contactPoints"/> overrides the config's.</summary>
+    public static async Task<VmPlantClient> ConnectAsync(Config nodeConfig, IReadOnlyList<string>? contactPoints = null)
+    {
+        var contacts = (contactPoints is { Count: > 0 } ? contactPoints : nodeConfig.GetStringList("vmplant.client.contact-points")).ToImmutableArray();
+        var timeout = nodeConfig.GetTimeSpan("vmplant.client.request-timeout");
+        await EnsureReachableAsync(contacts);
+
+        var hostname = nodeConfig.GetString("vmplant.node.hostname");
+        var config = ConfigurationFactory.ParseString($"""
+            akka.actor.provider = remote
+            akka.remote.dot-netty.tcp.port = 0
+            akka.remote.dot-netty.tcp.hostname = "{hostname}"
+            akka.loglevel = WARNING
+            akka.stdout-loglevel = WARNING
+            """).WithFallback(nodeConfig);
+        var system = ActorSystem.Create("vmplant-client", config);
+        var settings = ClusterClientSettings.Create(system)
+            .WithInitialContacts(contacts.Select(ActorPath.Parse).ToImmutableHashSet());
+        var client = system.ActorOf(ClusterClient.Props(settings), "vmplant-client");
+        return new VmPlantClient(system, client, contacts, timeout);
+    }
+
+    /// <summary>Sends a request to the shop and waits for its answer.</summary>
+    public async Task<object> AskAsync(IVmPlantMessage request, TimeSpan? timeout = null)
+    {
+        var wait = timeout ?? Timeout;
+        try
+        {
+            return await _clusterClient.Ask(new ClusterClient.Send(VmPlantNode.ShopProxyPath, request), wait);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new NodeUnreachableException(
+                $"no answer from VMPlant at {string.Join(", ", _contactPoints)} within {wait.TotalSeconds:0.#}s " +
+                "(the node is up but the shop did not answer: is the cluster still forming, or is the node overloaded?)");
+        }
+    }
+
+    /// <summary>Fails fast, with a clear message, when nothing listens at any contact point.</summary>
+    private static async Task EnsureReachableAsync(ImmutableArray<string> contacts)
+    {
+        foreach (var contact in contacts)
+        {
+            var address = ActorPath.Parse(contact).Address;
+            using var tcp = new TcpClient();
+            try
+            {
+                using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+                await tcp.ConnectAsync(address.Host!, address.Port ?? 0, cancel.Token);
+                return;
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            {
+                // Try the next contact point.
+            }
+        }
+        throw new NodeUnreachableException(
+            $"no VMPlant node reachable at {string.Join(", ", contacts)} (start one with `./vmplant serve`, or pass --node)");
+    }
+
+    public async ValueTask DisposeAsync() => await _system.Terminate();
+}
+
+public sealed class NodeUnreachableException(string message) : Exception(message);

@@ -1,0 +1,205 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using VMPlant.Actors.Shop;
+using VMPlant.Messages;
+using VMPlant.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace VMPlant.Tests.Actors;
+
+/// <summary>The shop's auction, award fallback, idempotency and destroy, against probe plants.</summary>
+public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)
+{
+    private static readonly ShopSettings Settings = new(
+        BidTimeout: TimeSpan.FromMilliseconds(600),
+        AwardTimeout: TimeSpan.FromMilliseconds(600),
+        StatusTimeout: TimeSpan.FromMilliseconds(600),
+        ResumeDelay: TimeSpan.FromMilliseconds(200),
+        SnapshotEvery: 1000);
+
+    private static BidSummary Offer(string plant, double cost, long freeMemory = 4096) =>
+        new(plant, cost, "img-" + plant, 1, 2, new Capacity(4, freeMemory, 50));
+
+    private (IActorRef Shop, TestProbe A, TestProbe B) ShopWithTwoPlants()
+    {
+        var shop = Sys.ActorOf(ShopActor.Props(Settings));
+        var a = CreateTestProbe("plant-a");
+        var b = CreateTestProbe("plant-b");
+        shop.Tell(new RegisterPlant("a", a.Ref));
+        shop.Tell(new RegisterPlant("b", b.Ref));
+        return (shop, a, b);
+    }
+
+    private static VmInfo Built(string vmId, string plant, VmSpec spec) =>
+        new(vmId, spec.Name, plant, VmState.Running, spec.Resources, "img-" + plant, ImmutableArray<PerformedAction>.Empty, DateTimeOffset.UtcNow);
+
+    private static CreateReport PlantReport(string plant) =>
+        new(plant, "img-" + plant, ["solver"], ["os", "mpi"], 305, 1.5, ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty);
+
+    [Fact]
+    public void Awards_the_cheapest_bid_and_reports_every_bid()
+    {
+        var (shop, a, b) = ShopWithTwoPlants();
+        var spec = SpecBuilder.MpiSolver();
+        shop.Tell(new CreateVm("r1", spec));
+
+        var bidA = a.ExpectMsg<RequestBid>();
+        b.ExpectMsg<RequestBid>();
+        a.Reply(new Bid("r1", Offer("a", 900)));
+        b.Reply(new Bid("r1", Offer("b", 305)));
+
+        var award = b.ExpectMsg<Award>();
+        Assert.Equal("r1", award.RequestId);
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        b.Reply(new AwardAccepted("r1", "b"));
+        shop.Tell(new VmReady("r1", Built(award.VmId, "b", spec), PlantReport("b")), b.Ref);
+
+        var created = ExpectMsg<VmCreated>();
+        Assert.Equal("b", created.Vm.Plant);
+        Assert.Equal(["b", "a"], created.Report.Bids.Select(x => x.Plant));
+        Assert.Equal("r1", bidA.RequestId);
+    }
+
+    [Fact]
+    public void Ties_go_to_the_plant_with_more_free_memory_then_by_name()
+    {
+        var ranked = BidRanking.Rank([Offer("c", 10, 100), Offer("b", 10, 200), Offer("a", 10, 200), Offer("d", 5, 1)]);
+        Assert.Equal(["d", "a", "b", "c"], ranked.Select(b => b.Plant));
+    }
+
+    [Fact]
+    public void A_refused_award_goes_to_the_next_bid()
+    {
+        var (shop, a, b) = ShopWithTwoPlants();
+        var spec = SpecBuilder.MpiSolver();
+        shop.Tell(new CreateVm("r2", spec));
+        a.ExpectMsg<RequestBid>();
+        a.Reply(new Bid("r2", Offer("a", 100)));
+        b.ExpectMsg<RequestBid>();
+        b.Reply(new Bid("r2", Offer("b", 200)));
+
+        a.ExpectMsg<Award>();
+        a.Reply(new AwardRefused("r2", "a", "not enough memory: needs 512 MiB, 0 MiB free"));
+        var award = b.ExpectMsg<Award>();
+        b.Reply(new AwardAccepted("r2", "b"));
+        shop.Tell(new VmReady("r2", Built(award.VmId, "b", spec), PlantReport("b")), b.Ref);
+
+        var created = ExpectMsg<VmCreated>();
+        Assert.Equal("b", created.Vm.Plant);
+        Assert.Contains(created.Report.Declines, d => d.Plant == "a" && d.Reason.Contains("refused the award"));
+    }
+
+    [Fact]
+    public void A_silent_plant_is_declined_after_the_bid_timeout()
+    {
+        var (shop, a, b) = ShopWithTwoPlants();
+        shop.Tell(new CreateVm("r3", SpecBuilder.MpiSolver()));
+        a.ExpectMsg<RequestBid>();
+        b.ExpectMsg<RequestBid>();
+        a.Reply(new Decline("r3", new DeclineSummary("a", "not enough vCPUs: needs 1, 0 free of 4")));
+
+        var failed = ExpectMsg<CreateVmFailed>(TimeSpan.FromSeconds(5));
+        Assert.Equal("no plant can host this VM", failed.Reason);
+        Assert.Contains(failed.Declines, d => d.Plant == "a" && d.Reason.StartsWith("not enough vCPUs"));
+        Assert.Contains(failed.Declines, d => d.Plant == "b" && d.Reason.StartsWith("no bid within"));
+    }
+
+    [Fact]
+    public void The_same_request_id_gets_the_first_outcome_and_never_a_second_award()
+    {
+        var (shop, a, b) = ShopWithTwoPlants();
+        var spec = SpecBuilder.MpiSolver();
+        shop.Tell(new CreateVm("r4", spec));
+        a.ExpectMsg<RequestBid>();
+        a.Reply(new Bid("r4", Offer("a", 1)));
+        b.ExpectMsg<RequestBid>();
+        b.Reply(new Decline("r4", new DeclineSummary("b", "full")));
+        var award = a.ExpectMsg<Award>();
+        a.Reply(new AwardAccepted("r4", "a"));
+
+        shop.Tell(new CreateVm("r4", spec)); // retry while building: waits for the same outcome
+        shop.Tell(new VmReady("r4", Built(award.VmId, "a", spec), PlantReport("a")), a.Ref);
+        var first = ExpectMsg<VmCreated>();
+        var second = ExpectMsg<VmCreated>();
+        Assert.Equal(first.Vm.VmId, second.Vm.VmId);
+
+        shop.Tell(new CreateVm("r4", spec)); // retry after completion
+        Assert.Equal(first.Vm.VmId, ExpectMsg<VmCreated>().Vm.VmId);
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        b.ExpectNoMsg(TimeSpan.FromMilliseconds(10));
+    }
+
+    [Fact]
+    public void A_bad_spec_is_rejected_with_the_reason_and_no_plant_is_asked()
+    {
+        var (shop, a, b) = ShopWithTwoPlants();
+        var cyclic = SpecBuilder.Spec("bad", SpecBuilder.Small,
+            SpecBuilder.Action("x", "run-script", 1, ["y"]),
+            SpecBuilder.Action("y", "run-script", 1, ["x"]));
+        shop.Tell(new CreateVm("bad-1", cyclic));
+
+        var rejected = ExpectMsg<RequestRejected>();
+        Assert.Contains("cycle", rejected.Reason);
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        b.ExpectNoMsg(TimeSpan.FromMilliseconds(10));
+        shop.Tell(new ListVms([]));
+        Assert.Empty(ExpectMsg<VmList>().Vms);
+    }
+
+    [Fact]
+    public void Destroy_goes_to_the_vms_plant_and_the_vm_is_then_listed_as_destroyed()
+    {
+        var (shop, a, b) = ShopWithTwoPlants();
+        var spec = SpecBuilder.MpiSolver();
+        shop.Tell(new CreateVm("r5", spec));
+        a.ExpectMsg<RequestBid>();
+        a.Reply(new Bid("r5", Offer("a", 1)));
+        b.ExpectMsg<RequestBid>();
+        b.Reply(new Decline("r5", new DeclineSummary("b", "full")));
+        var award = a.ExpectMsg<Award>();
+        a.Reply(new AwardAccepted("r5", "a"));
+        shop.Tell(new VmReady("r5", Built(award.VmId, "a", spec), PlantReport("a")), a.Ref);
+        var vmId = ExpectMsg<VmCreated>().Vm.VmId;
+
+        shop.Tell(new DestroyVm(vmId));
+        Assert.Equal(vmId, a.ExpectMsg<DestroyVm>().VmId);
+        a.Reply(new VmDestroyed(vmId, "a"));
+        ExpectMsg<VmDestroyed>();
+
+        shop.Tell(new ListVms([new VmFilter("state", "destroyed")]));
+        Assert.Equal([vmId], ExpectMsg<VmList>().Vms.Select(v => v.VmId));
+        shop.Tell(new DestroyVm(vmId));
+        ExpectMsg<VmNotFound>();
+    }
+
+    [Fact]
+    public void Unknown_list_filters_are_rejected_with_the_known_keys()
+    {
+        var (shop, _, _) = ShopWithTwoPlants();
+        shop.Tell(new ListVms([new VmFilter("colour", "blue")]));
+        var rejected = ExpectMsg<RequestRejected>();
+        Assert.Contains("unknown filter key 'colour'", rejected.Reason);
+        Assert.Contains("plant", rejected.Reason);
+    }
+
+    [Fact]
+    public void A_plant_that_stops_gets_no_more_bid_requests()
+    {
+        var (shop, a, b) = ShopWithTwoPlants();
+        Watch(b.Ref);
+        Sys.Stop(b.Ref);
+        ExpectTerminated(b.Ref);
+        AwaitAssert(() =>
+        {
+            shop.Tell(new EstimateVm(SpecBuilder.MpiSolver()));
+            var bid = a.ExpectMsg<RequestBid>(TimeSpan.FromSeconds(1));
+            a.Reply(new Bid(bid.RequestId, Offer("a", 3)));
+            var estimate = ExpectMsg<EstimateResult>();
+            Assert.Equal(["a"], estimate.Bids.Select(x => x.Plant));
+            Assert.Empty(estimate.Declines);
+        }, TimeSpan.FromSeconds(5));
+    }
+}
