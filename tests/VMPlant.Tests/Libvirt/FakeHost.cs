@@ -1,0 +1,29 @@
+using VMPlant.Libvirt;
+
+namespace VMPlant.Tests.Libvirt;
+
+/// <summary>A test-driver node file in a temp directory of its own, so every test gets its own host.</summary>
+internal sealed class FakeHost : IDisposable
+{
+    public const long GiB = 1024L * 1024 * 1024;
+
+    private readonly string _directory;
+
+    public FakeHost(TestNodeDefinition? definition = null)
+    {
+        Definition = definition ?? new TestNodeDefinition(Cpus: 6, MemoryMiB: 8192, PoolName: "images", PoolCapacityBytes: 10 * GiB);
+        _directory = Path.Combine(Path.GetTempPath(), "vmplant-libvirt-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+        var nodeFile = Path.Combine(_directory, "node.xml");
+        File.WriteAllText(nodeFile, TestNodeXml.Build(Definition));
+        Uri = "test://" + nodeFile;
+    }
+
+    public TestNodeDefinition Definition { get; }
+
+    public string Uri { get; }
+
+    public LibvirtConnection Open() => LibvirtConnection.Open(Uri);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
