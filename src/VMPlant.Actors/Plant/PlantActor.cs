@@ -83,6 +83,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
             _hostSize = _hypervisor.ReadHostSize();
             _hypervisor.EnsureBaseImage(_settings.BaseImageVolume, _settings.BaseImageGiB);
             ImportSeedImages();
+            Reconcile();
             _log.Info("Plant {Plant} connected to {Uri}: {Cpus} CPUs, {MemoryMiB} MiB, {DiskGiB} GiB pool, {Images} cached images, {Vms} VMs",
                 _settings.Name, _hypervisor.Uri, _hostSize.Vcpus, _hostSize.MemoryMiB, _hostSize.DiskGiB, _state.Images.Count,
                 _state.Vms.Values.Count(v => v.HoldsCapacity));
@@ -94,6 +95,59 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
             _hypervisorError = $"hypervisor {_settings.Uri} unavailable: {e.Message}";
             _log.Error(e, "Plant {Plant}: {Error}", _settings.Name, _hypervisorError);
         }
+    }
+
+    /// <summary>
+    /// Brings journal and hypervisor into agreement after a (re)start: interrupted builds start over, VMs and images
+    /// whose libvirt objects vanished are marked lost, and leftovers VMPlant made but never journaled are handled by policy.
+    /// </summary>
+    private void Reconcile()
+    {
+        var diff = Reconciliation.Between(_state, _hypervisor!.ListManagedDomains(_settings.Name), _hypervisor.ListVolumeNames(), _settings.BaseImageVolume);
+        if (diff.IsClean) return;
+        _log.Warning("Plant {Plant} reconciling with its hypervisor: {Interrupted} interrupted builds, {LostVms} lost VMs, {LostImages} lost images, {Domains} unknown domains, {Volumes} unknown volumes ({Policy})",
+            _settings.Name, diff.InterruptedBuilds.Length, diff.LostVms.Length, diff.LostImages.Length, diff.OrphanDomains.Length, diff.OrphanVolumes.Length, _settings.Orphans);
+
+        foreach (var vmId in diff.LostVms)
+            PersistAndApply(new VmLost(vmId, $"domain {vmId} no longer exists on {_hypervisor.Uri}"));
+        foreach (var imageId in diff.LostImages)
+            PersistAndApply(new ImageEvicted(imageId, $"volume vanished from pool {_settings.Pool}"));
+        foreach (var domain in diff.OrphanDomains)
+            HandleOrphan($"domain {domain}", () => _hypervisor.RemoveVm(domain, PlantVm.VolumeOf(domain)));
+        foreach (var volume in diff.OrphanVolumes)
+            HandleOrphan($"volume {volume}", () => _hypervisor.DeleteVolume(volume));
+        foreach (var vmId in diff.InterruptedBuilds)
+            RestartBuild(_state.Vms[vmId]);
+    }
+
+    private void HandleOrphan(string what, Action remove)
+    {
+        if (_settings.Orphans == OrphanPolicy.Keep)
+        {
+            _log.Warning("Plant {Plant}: {Orphan} is not in the journal; kept (orphans = keep)", _settings.Name, what);
+            return;
+        }
+        try
+        {
+            remove();
+            _log.Warning("Plant {Plant}: removed {Orphan}, which was not in the journal", _settings.Name, what);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "Plant {Plant}: could not remove {Orphan}", _settings.Name, what);
+        }
+    }
+
+    /// <summary>A build cut short by a crash starts over from a clean slate; its reservation still holds.</summary>
+    private void RestartBuild(PlantVm vm)
+    {
+        _hypervisor!.RemoveVm(vm.DomainName, vm.Volume);
+        var dag = ConfigDag.Build(vm.Spec);
+        var match = _state.Cache.Index.FindBest(dag, _settings.CostModel, Capacity().UtilisationAfter(new ResourceSpec(0, 0, 0)))!;
+        _log.Info("Plant {Plant}: restarting interrupted build of {VmId} for {RequestId}", _settings.Name, vm.VmId, vm.RequestId);
+        new VmBuilder(_hypervisor, _settings.Name, _settings.ActionTimeScale)
+            .BuildAsync(new BuildPlan(vm.RequestId, vm.VmId, dag, match, DateTimeOffset.UtcNow), _stopping.Token)
+            .PipeTo(Self);
     }
 
     private HostCapacity Capacity() => new(
@@ -148,8 +202,15 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         {
             // A resent award (shop retry or failover): never build twice; repeat what we know.
             Sender.Tell(new AwardAccepted(award.RequestId, _settings.Name));
-            if (_state.Vms[knownVm] is { Info: { } info, State: VmState.Running })
-                _shop.Tell(new VmReady(award.RequestId, info, ReportFor(info)));
+            switch (_state.Vms[knownVm])
+            {
+                case { State: VmState.Running, Info: { } info }:
+                    _shop.Tell(new VmReady(award.RequestId, info, ReportFor(info)));
+                    break;
+                case { State: VmState.Failed or VmState.Lost or VmState.Destroyed } gone:
+                    _shop.Tell(new VmFailed(award.RequestId, gone.VmId, _settings.Name, $"VM {gone.VmId} is {gone.State.ToString().ToLowerInvariant()} on plant {_settings.Name}"));
+                    break;
+            }
             return;
         }
         if (Evaluate(award.RequestId, award.Spec, out var draft, out var reason) is null || draft is null)
@@ -210,7 +271,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         Task.Run(() =>
             {
                 var size = hypervisor.PublishImage(PlantVm.VolumeOf(vmId), imageId);
-                return new Published(new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow), null);
+                return new Published(new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null);
             })
             .PipeTo(Self, failure: e => new Published(null, $"publishing image {imageId} from {vmId} failed: {e.Message}"));
     }
@@ -360,7 +421,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
             if (_state.Images.ContainsKey(imageId)) continue;
             var size = _hypervisor!.PublishImage(_settings.BaseImageVolume, imageId);
             var record = new ImageRecord(imageId, imageId, closure.Select(VmBuilder.ToPerformed).ToImmutableArray(),
-                closure.Sum(a => a.Cost), size, DateTimeOffset.UtcNow);
+                closure.Sum(a => a.Cost), size, DateTimeOffset.UtcNow, ImageOrigin.Seeded);
             // Seeds are imported once, at connect time; persisting synchronously keeps bids consistent with the journal.
             PersistAndApply(new ImagePublished(record));
         }

@@ -4,6 +4,15 @@ using VMPlant.Messages;
 
 namespace VMPlant.Actors.Plant;
 
+/// <summary>Where a golden image came from.</summary>
+public enum ImageOrigin
+{
+    /// <summary>Saved from a VM this plant built.</summary>
+    Built,
+    /// <summary>Imported by the operator (seed-images in the plant's configuration).</summary>
+    Seeded,
+}
+
 /// <summary>A golden image as the journal records it: its volume and the identities of the actions it holds.</summary>
 public sealed record ImageRecord(
     string ImageId,
@@ -11,7 +20,8 @@ public sealed record ImageRecord(
     ImmutableArray<PerformedAction> Actions,
     double BuildCost,
     long SizeBytes,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    ImageOrigin Origin);
 
 /// <summary>The plant took an award: capacity is reserved from now on.</summary>
 [EventVersion(1)]
@@ -40,7 +50,8 @@ public sealed record VmRemoved(string VmId, DateTimeOffset At) : IVmPlantEvent;
 [EventVersion(1)]
 public sealed record VmLost(string VmId, string Reason) : IVmPlantEvent;
 
-[EventVersion(1)]
+/// <summary>v2 added <see cref="ImageRecord.Origin"/>; v1 events are upcast (see <see cref="EventUpcasters"/>).</summary>
+[EventVersion(2)]
 public sealed record ImagePublished(ImageRecord Image) : IVmPlantEvent;
 
 [EventVersion(1)]

@@ -49,8 +49,12 @@ public sealed class PlantHypervisor : IDisposable
     public Capacity ReadHostSize()
     {
         var node = _connection.GetNodeInfo();
-        var pool = _pool.GetInfo();
-        return new Capacity((int)node.Cpus, (long)(node.MemoryKiB / 1024), (long)(pool.CapacityBytes / (ulong)GiB));
+        var poolBytes = (long)_pool.GetInfo().CapacityBytes;
+        // A test-driver pool is always 100 GiB; a reserve volume shrinks it to the configured size.
+        if (_pool.TryLookupVolumeByName(TestNodeXml.ReserveVolumeName) is { } reserve)
+            using (reserve)
+                poolBytes -= (long)reserve.GetInfo().CapacityBytes;
+        return new Capacity((int)node.Cpus, (long)(node.MemoryKiB / 1024), poolBytes / GiB);
     }
 
     public void EnsureBaseImage(string volume, long sizeGiB)
@@ -120,12 +124,13 @@ public sealed class PlantHypervisor : IDisposable
         return domain is not null && domain.IsActive();
     }
 
-    public IReadOnlyList<string> ListDomainNames()
+    /// <summary>Domains whose VMPlant metadata names this plant; any other domain on the host is none of its business.</summary>
+    public IReadOnlyList<string> ListManagedDomains(string plant)
     {
         var domains = _connection.ListAllDomains();
         try
         {
-            return domains.Select(d => d.Name).ToList();
+            return domains.Where(d => VmMetadata.PlantOf(d.GetMetadata(MetadataNamespace)) == plant).Select(d => d.Name).ToList();
         }
         finally
         {
@@ -133,7 +138,18 @@ public sealed class PlantHypervisor : IDisposable
         }
     }
 
-    public IReadOnlyList<string> ListVolumeNames() => _pool.ListVolumeNames();
+    public IReadOnlyList<string> ListVolumeNames()
+    {
+        var volumes = _pool.ListAllVolumes();
+        try
+        {
+            return volumes.Select(v => v.Name).Where(n => n != TestNodeXml.ReserveVolumeName).ToList();
+        }
+        finally
+        {
+            foreach (var v in volumes) v.Dispose();
+        }
+    }
 
     public void Dispose()
     {

@@ -25,6 +25,7 @@ public sealed record PlantSettings(
     double ActionTimeScale,
     CachePolicy CachePolicy,
     ImmutableArray<SeedImage> SeedImages,
+    OrphanPolicy Orphans,
     string DataDir,
     int SnapshotEvery)
 {

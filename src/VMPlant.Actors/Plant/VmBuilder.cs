@@ -73,8 +73,8 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
         ImmutableArray<BidSummary>.Empty,
         ImmutableArray<DeclineSummary>.Empty);
 
-    private static System.Xml.Linq.XElement Metadata(BuildPlan plan, IEnumerable<PerformedAction> performed) =>
-        VmMetadata.Build(plan.VmId, plan.Dag.Name, plan.RequestId, plan.Match.Image.ImageId, performed);
+    private System.Xml.Linq.XElement Metadata(BuildPlan plan, IEnumerable<PerformedAction> performed) =>
+        VmMetadata.Build(plantName, plan.VmId, plan.Dag.Name, plan.RequestId, plan.Match.Image.ImageId, performed);
 
     private static ImmutableArray<PerformedAction> InSpecOrder(ConfigDag dag, IEnumerable<PerformedAction> performed)
     {

@@ -8,7 +8,18 @@ namespace VMPlant.Actors.Serialization;
 /// </summary>
 internal static class EventUpcasters
 {
-    private static readonly Dictionary<string, (string Next, Func<JsonObject, JsonObject> Rewrite)> Steps = new();
+    private static readonly Dictionary<string, (string Next, Func<JsonObject, JsonObject> Rewrite)> Steps = new()
+    {
+        // v1 predates seed images: every image it recorded was built by the plant.
+        ["ImagePublished@v1"] = ("ImagePublished@v2", ImagePublishedV1ToV2),
+    };
+
+    private static JsonObject ImagePublishedV1ToV2(JsonObject v1)
+    {
+        var image = v1["Image"]?.AsObject() ?? throw new SerializationException("ImagePublished@v1 without Image");
+        image["Origin"] = "Built";
+        return v1;
+    }
 
     public static bool TryUpcast(string manifest, byte[] payload, out string currentManifest, out JsonNode upcast)
     {

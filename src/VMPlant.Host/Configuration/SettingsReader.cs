@@ -71,6 +71,7 @@ public static class SettingsReader
                 cache.GetInt("max-images"),
                 cache.GetLong("max-gib") << 30),
             plant.GetValue("seed-images").GetArray().Select(v => Seed(new Config(new Akka.Configuration.Hocon.HoconRoot(v)), configDir, name)).ToImmutableArray(),
+            ParseOrphanPolicy(name, plant.GetString("orphans")),
             dataDir,
             snapshotEvery);
     }
@@ -85,6 +86,13 @@ public static class SettingsReader
             throw new ConfigurationException($"plant {plant}: seed image from {spec} names action '{unknown}', which that spec does not have");
         return new SeedImage(parsed, upTo);
     }
+
+    private static OrphanPolicy ParseOrphanPolicy(string plant, string value) => value switch
+    {
+        "keep" => OrphanPolicy.Keep,
+        "remove" => OrphanPolicy.Remove,
+        _ => throw new ConfigurationException($"plant {plant}: orphans must be keep or remove, not '{value}'"),
+    };
 
     private static PublishRule ParsePublishRule(string plant, string value) => value switch
     {
