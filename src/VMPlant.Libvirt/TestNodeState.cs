@@ -79,7 +79,7 @@ public static class TestNodeState
     /// process or machine stops, the file holds either the old text or the new, never part of one:
     /// the text goes to a new temporary file beside it, which is flushed to disk and renamed over
     /// <paramref name="path"/>, and then the directory is flushed so the rename itself is durable.
-    /// A new file is readable and writable by its owner only.
+    /// The file is then readable and writable by its owner only, whatever its mode was before.
     /// </summary>
     /// <remarks>
     /// Concurrent saves to one path do not mix their texts; the last rename wins. A crash before the
@@ -121,9 +121,10 @@ public static class TestNodeState
         var hasReserve = TestNodeXml.ReserveBytes(node) > 0;
         using var pool = connection.LookupStoragePoolByName(node.PoolName);
         var captured = new List<(string Name, XElement Xml)>();
-        foreach (var volume in pool.ListAllVolumes())
+        var volumes = pool.ListAllVolumes();
+        try
         {
-            using (volume)
+            foreach (var volume in volumes)
             {
                 var name = volume.Name;
                 if (hasReserve && name == TestNodeXml.ReserveVolumeName)
@@ -133,20 +134,29 @@ public static class TestNodeState
                     captured.Add((name, Indented(XElement.Parse(xml, LoadOptions.PreserveWhitespace), "    ")));
             }
         }
+        finally
+        {
+            DisposeAll(volumes);
+        }
         return captured.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => v.Xml).ToList();
     }
 
     private static List<XElement> CaptureDomains(LibvirtConnection connection)
     {
         var captured = new List<(string Name, XElement Xml)>();
-        foreach (var domain in connection.ListAllDomains())
+        var domains = connection.ListAllDomains();
+        try
         {
-            using (domain)
+            foreach (var domain in domains)
             {
                 var element = Vanishable(() => CaptureDomain(domain), LibvirtErrorCodes.NoDomain);
                 if (element is not null)
                     captured.Add((domain.Name, Indented(element, "  ")));
             }
+        }
+        finally
+        {
+            DisposeAll(domains);
         }
         return captured.OrderBy(d => d.Name, StringComparer.Ordinal).Select(d => d.Xml).ToList();
     }
@@ -234,6 +244,12 @@ public static class TestNodeState
         {
             LibcNative.Close(fd);
         }
+    }
+
+    private static void DisposeAll(IEnumerable<IDisposable> objects)
+    {
+        foreach (var o in objects)
+            o.Dispose();
     }
 
     private static void TryDelete(string file)
