@@ -80,9 +80,25 @@ public sealed class Domain : IDisposable
         var active => active == 1,
     };
 
+    /// <summary>
+    /// virDomainIsPersistent: true when the domain has a persistent definition, false for a
+    /// transient one (created without define, or undefined while running), which vanishes once it stops.
+    /// </summary>
+    public bool IsPersistent() => DomainNative.virDomainIsPersistent(_handle) switch
+    {
+        < 0 => throw Failure(nameof(DomainNative.virDomainIsPersistent)),
+        var persistent => persistent == 1,
+    };
+
     /// <summary>virDomainGetXMLDesc: the live definition while running, else the persistent one.</summary>
-    public string GetXmlDesc() =>
-        NativeStrings.Take(DomainNative.virDomainGetXMLDesc(_handle, 0))
+    public string GetXmlDesc() => GetXmlDesc(DomainXmlFlags.None);
+
+    /// <summary>
+    /// virDomainGetXMLDesc with <paramref name="flags"/>, e.g. <see cref="DomainXmlFlags.Inactive"/>
+    /// for the persistent definition of a running domain (what a restart would boot).
+    /// </summary>
+    public string GetXmlDesc(DomainXmlFlags flags) =>
+        NativeStrings.Take(DomainNative.virDomainGetXMLDesc(_handle, (uint)flags))
         ?? throw Failure(nameof(DomainNative.virDomainGetXMLDesc));
 
     /// <summary>

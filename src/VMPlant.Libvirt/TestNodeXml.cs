@@ -24,7 +24,16 @@ public static class TestNodeXml
     public const string ReserveVolumeName = "test-driver-capacity-reserve";
 
     /// <exception cref="ArgumentException">Unsafe pool name, or a size out of range.</exception>
-    public static string Build(TestNodeDefinition n)
+    public static string Build(TestNodeDefinition n) => Node(n, volumes: [], domains: []).ToString();
+
+    /// <summary>What <see cref="ReserveVolumeName"/> takes up of the pool for <paramref name="n"/>; 0 means no reserve volume.</summary>
+    internal static long ReserveBytes(TestNodeDefinition n) => DriverPoolCapacityBytes - n.PoolCapacityBytes;
+
+    /// <summary>
+    /// The &lt;node&gt; element for <paramref name="n"/>, its pool also holding <paramref name="volumes"/>
+    /// (&lt;volume&gt; elements) and the node <paramref name="domains"/> (&lt;domain&gt; elements).
+    /// </summary>
+    internal static XElement Node(TestNodeDefinition n, IEnumerable<XElement> volumes, IEnumerable<XElement> domains)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n.Cpus);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n.MemoryMiB);
@@ -33,8 +42,8 @@ public static class TestNodeXml
         LibvirtNames.EnsureSafe(n.PoolName, "pool");
         ArgumentException.ThrowIfNullOrEmpty(n.PoolPath);
 
-        var reserve = DriverPoolCapacityBytes - n.PoolCapacityBytes;
-        var node = new XElement("node",
+        var reserve = ReserveBytes(n);
+        return new XElement("node",
             new XElement("cpu",
                 new XElement("mhz", 2000),
                 new XElement("model", "x86_64"),
@@ -51,7 +60,8 @@ public static class TestNodeXml
                     ? null
                     : new XElement("volume", new XAttribute("type", "file"),
                         new XElement("name", ReserveVolumeName),
-                        new XElement("capacity", new XAttribute("unit", "bytes"), reserve))));
-        return node.ToString();
+                        new XElement("capacity", new XAttribute("unit", "bytes"), reserve)),
+                volumes),
+            domains);
     }
 }

@@ -53,6 +53,9 @@ internal static unsafe partial class DomainNative
     [LibraryImport(LibvirtLibrary.Name)]
     internal static partial int virDomainIsActive(DomainHandle domain);
 
+    [LibraryImport(LibvirtLibrary.Name)]
+    internal static partial int virDomainIsPersistent(DomainHandle domain);
+
     /// <summary>Returns a string the caller frees.</summary>
     [LibraryImport(LibvirtLibrary.Name)]
     internal static partial nint virDomainGetXMLDesc(DomainHandle domain, uint flags);

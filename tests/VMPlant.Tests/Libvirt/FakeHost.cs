@@ -14,12 +14,15 @@ internal sealed class FakeHost : IDisposable
         Definition = definition ?? new TestNodeDefinition(Cpus: 6, MemoryMiB: 8192, PoolName: "images", PoolCapacityBytes: 10 * GiB);
         _directory = Path.Combine(Path.GetTempPath(), "vmplant-libvirt-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
-        var nodeFile = Path.Combine(_directory, "node.xml");
-        File.WriteAllText(nodeFile, TestNodeXml.Build(Definition));
-        Uri = "test://" + nodeFile;
+        NodeFile = Path.Combine(_directory, "node.xml");
+        File.WriteAllText(NodeFile, TestNodeXml.Build(Definition));
+        Uri = "test://" + NodeFile;
     }
 
     public TestNodeDefinition Definition { get; }
+
+    /// <summary>The node file; each <see cref="Open"/> builds a host from what it holds at that moment.</summary>
+    public string NodeFile { get; }
 
     public string Uri { get; }
 
