@@ -113,7 +113,7 @@ public static class VmSpecParser
         {
             return read();
         }
-        catch (Exception e) when (e is FormatException or ConfigurationException or InvalidCastException or OverflowException or HoconValueException)
+        catch (Exception e) when (e is FormatException or ConfigurationException or InvalidCastException or OverflowException)
         {
             errors.Add($"{sourceName}: {what} has the wrong type ({e.Message})");
             return default!;

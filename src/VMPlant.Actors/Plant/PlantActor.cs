@@ -38,6 +38,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
             _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
         });
         Recover<IVmPlantEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => OnRecoveryCompleted());
 
         Command<RequestBid>(OnRequestBid);
         Command<Award>(OnAward);
@@ -61,7 +62,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
 
     public static Props Props(PlantSettings settings, IActorRef shop) => Akka.Actor.Props.Create(() => new PlantActor(settings, shop));
 
-    protected override void OnReplaySuccess()
+    private void OnRecoveryCompleted()
     {
         ConnectHypervisor();
         Self.Tell(RegisterTick.Instance);
@@ -84,9 +85,9 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
             _hypervisor.EnsureBaseImage(_settings.BaseImageVolume, _settings.BaseImageGiB);
             ImportSeedImages();
             Reconcile();
-            _log.Info("Plant {Plant} connected to {Uri}: {Cpus} CPUs, {MemoryMiB} MiB, {DiskGiB} GiB pool, {Images} cached images, {Vms} VMs",
-                _settings.Name, _hypervisor.Uri, _hostSize.Vcpus, _hostSize.MemoryMiB, _hostSize.DiskGiB, _state.Images.Count,
-                _state.Vms.Values.Count(v => v.HoldsCapacity));
+            _hypervisor.Checkpoint();
+            _log.Info("Plant {Plant} connected to {Uri}: host {Host}, {Images} cached images, {Vms} VMs",
+                _settings.Name, _hypervisor.Uri, _hostSize, _state.Images.Count, _state.Vms.Values.Count(v => v.HoldsCapacity));
         }
         catch (Exception e)
         {
@@ -105,8 +106,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
     {
         var diff = Reconciliation.Between(_state, _hypervisor!.ListManagedDomains(_settings.Name), _hypervisor.ListVolumeNames(), _settings.BaseImageVolume);
         if (diff.IsClean) return;
-        _log.Warning("Plant {Plant} reconciling with its hypervisor: {Interrupted} interrupted builds, {LostVms} lost VMs, {LostImages} lost images, {Domains} unknown domains, {Volumes} unknown volumes ({Policy})",
-            _settings.Name, diff.InterruptedBuilds.Length, diff.LostVms.Length, diff.LostImages.Length, diff.OrphanDomains.Length, diff.OrphanVolumes.Length, _settings.Orphans);
+        _log.Warning("Plant {Plant} reconciling with its hypervisor (orphans = {Policy}): {Differences}", _settings.Name, _settings.Orphans, diff);
 
         foreach (var vmId in diff.LostVms)
             PersistAndApply(new VmLost(vmId, $"domain {vmId} no longer exists on {_hypervisor.Uri}"));
@@ -271,6 +271,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         Task.Run(() =>
             {
                 var size = hypervisor.PublishImage(PlantVm.VolumeOf(vmId), imageId);
+                hypervisor.Checkpoint();
                 return new Published(new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null);
             })
             .PipeTo(Self, failure: e => new Published(null, $"publishing image {imageId} from {vmId} failed: {e.Message}"));
@@ -297,20 +298,21 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
     private void EvictIfOverBudget()
     {
         var pinned = _state.PinnedImages();
-        var evictions = _state.Cache.ChooseEvictions().Where(i => !pinned.Contains(i.ImageId)).ToList();
-        foreach (var image in evictions)
+        var evicted = new List<ImageEvicted>();
+        foreach (var image in _state.Cache.ChooseEvictions().Where(i => !pinned.Contains(i.ImageId)))
         {
             try
             {
                 _hypervisor?.DeleteVolume(image.Volume);
+                evicted.Add(new ImageEvicted(image.ImageId, "cache over its size budget"));
             }
             catch (Exception e)
             {
                 _log.Warning(e, "Plant {Plant}: could not delete evicted image volume {Volume}", _settings.Name, image.Volume);
-                continue;
             }
-            Persist(new ImageEvicted(image.ImageId, "cache over its size budget"), e => _state = _state.Apply(e));
         }
+        _hypervisor?.Checkpoint();
+        PersistAll(evicted, e => _state = _state.Apply(e));
     }
 
     private void OnConfigure(ConfigurePlantVm request)
@@ -376,6 +378,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         try
         {
             _hypervisor?.RemoveVm(vm.DomainName, vm.Volume);
+            _hypervisor?.Checkpoint();
         }
         catch (Exception e)
         {

@@ -17,12 +17,14 @@ public sealed class PlantHypervisor : IDisposable
     private readonly LibvirtConnection _connection;
     private readonly StoragePool _pool;
     private readonly string _domainType;
+    private readonly TestNodeFile? _testNode;
 
-    private PlantHypervisor(LibvirtConnection connection, StoragePool pool, string domainType)
+    private PlantHypervisor(LibvirtConnection connection, StoragePool pool, string domainType, TestNodeFile? testNode)
     {
         _connection = connection;
         _pool = pool;
         _domainType = domainType;
+        _testNode = testNode;
     }
 
     public string Uri => _connection.Uri;
@@ -30,11 +32,11 @@ public sealed class PlantHypervisor : IDisposable
     /// <summary>Opens the plant's libvirt connection; for a test-node plant, first writes its fake host file if absent.</summary>
     public static PlantHypervisor Connect(PlantSettings settings)
     {
-        var uri = settings.Uri == PlantSettings.TestNodeUri ? TestNodeFile.EnsureExists(settings) : settings.Uri;
-        var connection = LibvirtConnection.Open(uri);
+        var testNode = settings.Uri == PlantSettings.TestNodeUri ? TestNodeFile.For(settings) : null;
+        var connection = LibvirtConnection.Open(testNode?.Uri ?? settings.Uri);
         try
         {
-            return new PlantHypervisor(connection, connection.LookupStoragePoolByName(settings.Pool), settings.DomainType);
+            return new PlantHypervisor(connection, connection.LookupStoragePoolByName(settings.Pool), settings.DomainType, testNode);
         }
         catch
         {
@@ -44,6 +46,12 @@ public sealed class PlantHypervisor : IDisposable
     }
 
     public bool IsAlive() => _connection.IsAlive();
+
+    /// <summary>
+    /// Makes the hypervisor's current state durable before the plant journals or acknowledges it. A real hypervisor
+    /// is durable by itself; a test-driver host is saved to its node file.
+    /// </summary>
+    public void Checkpoint() => _testNode?.Save(_connection);
 
     /// <summary>The host's raw size: CPUs, memory and the storage pool's capacity.</summary>
     public Capacity ReadHostSize()

@@ -24,6 +24,12 @@ public sealed record Reconciliation(
 {
     public bool IsClean => InterruptedBuilds.IsEmpty && LostVms.IsEmpty && LostImages.IsEmpty && OrphanDomains.IsEmpty && OrphanVolumes.IsEmpty;
 
+    public override string ToString() => string.Join("; ", new[]
+    {
+        ("interrupted builds", InterruptedBuilds), ("lost VMs", LostVms), ("lost images", LostImages),
+        ("unknown domains", OrphanDomains), ("unknown volumes", OrphanVolumes),
+    }.Where(p => !p.Item2.IsEmpty).Select(p => $"{p.Item1}: {string.Join(", ", p.Item2)}"));
+
     public static Reconciliation Between(PlantState journal, IReadOnlyCollection<string> domains, IReadOnlyCollection<string> volumes, string baseVolume)
     {
         var domainSet = domains.ToHashSet(StringComparer.Ordinal);

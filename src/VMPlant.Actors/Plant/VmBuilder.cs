@@ -21,6 +21,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
             var performed = plan.Match.Reused.Select(ToPerformed).ToList();
             hypervisor.DefineAndStart(plan.VmId, plan.Dag.Resources, diskPath, Metadata(plan, performed));
             await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
+            hypervisor.Checkpoint();
 
             var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
                 plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);
@@ -41,6 +42,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
         {
             var performed = alreadyPerformed.ToList();
             await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
+            hypervisor.Checkpoint();
             var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
                 plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);
             return new BuildOutcome.Succeeded(plan, info, Report(plan, plan.Match.Missing, clock.Elapsed));
@@ -90,6 +92,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
         try
         {
             hypervisor.RemoveVm(vmId, PlantVm.VolumeOf(vmId));
+            hypervisor.Checkpoint();
             return "";
         }
         catch (Exception e)

@@ -22,6 +22,8 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, IActorRef> _plants = [];
     private readonly Dictionary<string, List<IActorRef>> _waiting = [];
     private readonly Dictionary<string, List<IActorRef>> _destroying = [];
+    // Plant outcomes that overtook their own award decision (the auction reports after the plant accepted).
+    private readonly Dictionary<string, object> _outcomesBeforeAward = [];
     private ShopState _state = ShopState.Empty;
     private long _lastSnapshotSequenceNr;
 
@@ -35,6 +37,7 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
             _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
         });
         Recover<IVmPlantEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => OnRecoveryCompleted());
 
         Command<RegisterPlant>(OnRegisterPlant);
         Command<Terminated>(OnPlantTerminated);
@@ -68,7 +71,7 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
 
     public static Props Props(ShopSettings settings) => Akka.Actor.Props.Create(() => new ShopActor(settings));
 
-    protected override void OnReplaySuccess()
+    private void OnRecoveryCompleted()
     {
         var unfinished = _state.Unfinished.Count();
         _log.Info("Shop recovered {Requests} requests, {Vms} VMs, {Unfinished} unfinished", _state.Requests.Count, _state.Vms.Count, unfinished);
@@ -132,7 +135,19 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         Context.ActorOf(AuctionActor.Props(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self), _plants.ToDictionary(), _settings));
 
     private void OnAwarded(AuctionAwarded awarded) =>
-        Persist(new RequestAwarded(awarded.RequestId, awarded.Plant, awarded.Bids, awarded.Declines), e => _state = _state.Apply(e));
+        Persist(new RequestAwarded(awarded.RequestId, awarded.Plant, awarded.Bids, awarded.Declines), e =>
+        {
+            _state = _state.Apply(e);
+            if (_outcomesBeforeAward.Remove(e.RequestId, out var outcome)) Self.Tell(outcome, Sender);
+        });
+
+    /// <summary>True (and the outcome kept for later) when the plant answered before the auction reported its award.</summary>
+    private bool ArrivedBeforeAward(string requestId, object outcome)
+    {
+        if (!_state.Requests.TryGetValue(requestId, out var request) || request.Status != RequestStatus.Accepted) return false;
+        _outcomesBeforeAward[requestId] = outcome;
+        return true;
+    }
 
     private void OnAuctionFailed(AuctionFailed failed) =>
         Persist(new RequestFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), e =>
@@ -143,6 +158,7 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
 
     private void OnVmReady(VmReady ready)
     {
+        if (ArrivedBeforeAward(ready.RequestId, ready)) return;
         if (!_state.Requests.TryGetValue(ready.RequestId, out var request) || request.Status == RequestStatus.Completed)
         {
             // A plant repeating itself (resent award, re-registration after failover): the outcome is already known.
@@ -163,6 +179,7 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
 
     private void OnVmFailed(VmFailed failed)
     {
+        if (ArrivedBeforeAward(failed.RequestId, failed)) return;
         if (_state.Requests.TryGetValue(failed.RequestId, out var request))
         {
             if (request.IsFinished) return;

@@ -24,9 +24,8 @@ public static class NodeConfig
         var config = ConfigurationFactory.ParseString(string.Join("\n", text));
         return config
             .WithFallback(SqlPersistence.DefaultConfiguration)
-            .WithFallback(ClusterSingletonManager.DefaultConfig())
-            .WithFallback(ClusterClientReceptionist.DefaultConfig())
-            .WithFallback(ClusterClient.DefaultConfig());
+            .WithFallback(ClusterSingleton.DefaultConfig())
+            .WithFallback(ClusterClientReceptionist.DefaultConfig());
     }
 
     /// <summary>Files named in a config (seed image specs) are relative to the file that names them.</summary>

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using VMPlant.Actors.Domain;
 using VMPlant.Actors.Plant;
 using VMPlant.Actors.Shop;
+using VMPlant.Host.Node;
 using VMPlant.Libvirt;
 
 namespace VMPlant.Host.Configuration;

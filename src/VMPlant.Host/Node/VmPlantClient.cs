@@ -31,7 +31,9 @@ public sealed class VmPlantClient : IAsyncDisposable
     /// <summary>Starts a small client actor system on a free loopback port; <paramref name="contactPoints"/> overrides the config's.</summary>
     public static async Task<VmPlantClient> ConnectAsync(Config nodeConfig, IReadOnlyList<string>? contactPoints = null)
     {
-        var contacts = (contactPoints is { Count: > 0 } ? contactPoints : nodeConfig.GetStringList("vmplant.client.contact-points")).ToImmutableArray();
+        var contacts = contactPoints is { Count: > 0 }
+            ? contactPoints.ToImmutableArray()
+            : nodeConfig.GetStringList("vmplant.client.contact-points").ToImmutableArray();
         var timeout = nodeConfig.GetTimeSpan("vmplant.client.request-timeout");
         await EnsureReachableAsync(contacts);
 

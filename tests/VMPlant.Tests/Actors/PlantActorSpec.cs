@@ -50,8 +50,8 @@ public sealed class PlantActorSpec(ITestOutputHelper output) : TestKit(TestConfi
         var spec = SpecBuilder.MpiSolver();
         var first = Create(plant, "r1", spec);
         Assert.Equal(VmState.Running, first.Vm.State);
-        Assert.Equal(["os", "mpi", "solver"], first.Report.PerformedActionIds);
-        Assert.Equal(["os", "mpi", "solver"], first.Vm.Actions.Select(a => a.Id));
+        Assert.Equal(["os", "mpi", "solver"], first.Report.PerformedActionIds.ToArray());
+        Assert.Equal(["os", "mpi", "solver"], first.Vm.Actions.Select(a => a.Id).ToArray());
 
         AwaitAssert(() =>
         {
@@ -78,8 +78,8 @@ public sealed class PlantActorSpec(ITestOutputHelper output) : TestKit(TestConfi
             SpecBuilder.Action("nginx", "install-package", 60, ["debian"], ("package", "nginx")));
 
         var ready = Create(plant, "r1", other);
-        Assert.Equal(["debian"], ready.Report.SkippedActionIds);
-        Assert.Equal(["nginx"], ready.Report.PerformedActionIds);
+        Assert.Equal(["debian"], ready.Report.SkippedActionIds.ToArray());
+        Assert.Equal(["nginx"], ready.Report.PerformedActionIds.ToArray());
         Assert.NotEqual("base", ready.Vm.ImageId);
     }
 
@@ -147,8 +147,8 @@ public sealed class PlantActorSpec(ITestOutputHelper output) : TestKit(TestConfi
         var vm = Create(plant, "r1", SpecBuilder.DebianOnly()).Vm;
         plant.Tell(new ConfigurePlantVm("c1", vm.VmId, [SpecBuilder.Action("htop", "install-package", 10, ["base"], ("package", "htop"))]));
         var ready = FishForMessage<VmReady>(_ => true);
-        Assert.Equal(["htop"], ready.Report.PerformedActionIds);
-        Assert.Equal(["base", "htop"], ready.Vm.Actions.Select(a => a.Id));
+        Assert.Equal(["htop"], ready.Report.PerformedActionIds.ToArray());
+        Assert.Equal(["base", "htop"], ready.Vm.Actions.Select(a => a.Id).ToArray());
 
         plant.Tell(new ConfigurePlantVm("c2", vm.VmId, [SpecBuilder.Action("bad", "install-package", 1, ["missing"])]));
         Assert.Contains("missing", ExpectMsg<RequestRejected>().Reason);

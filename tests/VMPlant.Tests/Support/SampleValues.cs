@@ -47,16 +47,12 @@ public sealed class SampleValues(IActorRef actorRef)
                 .MakeGenericMethod(args[0]).Invoke(null, [Create(args[0], depth + 1)])!;
         if (definition == typeof(ImmutableSortedDictionary<,>) || definition == typeof(ImmutableDictionary<,>))
         {
-            var builder = typeof(ImmutableDictionary).GetMethods()
-                .First(m => m.Name == nameof(ImmutableDictionary.CreateRange) && m.GetParameters().Length == 1);
             var pairs = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(typeof(KeyValuePair<,>).MakeGenericType(args)))!;
             pairs.Add(Activator.CreateInstance(typeof(KeyValuePair<,>).MakeGenericType(args), Create(args[0], depth + 1), Create(args[1], depth + 1)));
-            var dictionary = builder.MakeGenericMethod(args).Invoke(null, [pairs])!;
-            return definition == typeof(ImmutableDictionary<,>)
-                ? dictionary
-                : typeof(ImmutableSortedDictionary).GetMethods()
-                    .First(m => m.Name == nameof(ImmutableSortedDictionary.ToImmutableSortedDictionary) && m.GetParameters().Length == 1)
-                    .MakeGenericMethod(args).Invoke(null, [dictionary])!;
+            var factory = definition == typeof(ImmutableDictionary<,>) ? typeof(ImmutableDictionary) : typeof(ImmutableSortedDictionary);
+            return factory.GetMethods()
+                .First(m => m.Name == nameof(ImmutableDictionary.CreateRange) && m.GetParameters().Length == 1)
+                .MakeGenericMethod(args).Invoke(null, [pairs])!;
         }
         if (definition == typeof(ImmutableHashSet<>))
             return typeof(ImmutableHashSet).GetMethods()
