@@ -9,7 +9,7 @@ apt_install() {
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } >/dev/null 2>&1
 }
 
-if ! ldconfig -p | grep -q 'libvirt\.so\.0'; then
+if ! grep -q 'libvirt\.so\.0' <(ldconfig -p); then
   echo "installing libvirt0…"
   apt_install libvirt0 || { echo "error: could not install libvirt0 (apt-get failed)"; exit 1; }
 fi
