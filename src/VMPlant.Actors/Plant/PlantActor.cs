@@ -158,6 +158,13 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
 
     private void OnRequestBid(RequestBid request)
     {
+        if (_state.VmIdByRequest.TryGetValue(request.RequestId, out var vmId) && _state.Vms[vmId].HoldsCapacity)
+        {
+            // Re-bidding after a shop restart: this plant already holds the request, so nothing is left to pay for.
+            var vm = _state.Vms[vmId];
+            Sender.Tell(new Bid(request.RequestId, new BidSummary(_settings.Name, 0, vm.ImageId, vm.Spec.Actions.Length, 0, Capacity().Free)));
+            return;
+        }
         if (Evaluate(request.RequestId, request.Spec, out var plan, out var reason) is { } offer)
             Sender.Tell(new Bid(request.RequestId, offer));
         else

@@ -161,6 +161,13 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         if (ArrivedBeforeAward(ready.RequestId, ready)) return;
         if (!_state.Requests.TryGetValue(ready.RequestId, out var request) || request.Status == RequestStatus.Completed)
         {
+            if (request?.Created is { } done && done.Vm.Plant != ready.Vm.Plant)
+            {
+                // A plant that was unreachable when the request was re-bid finished it too: keep one VM only.
+                _log.Warning("{RequestId} was completed on {Plant}; removing the duplicate {Plant2} built", ready.RequestId, done.Vm.Plant, ready.Vm.Plant);
+                Sender.Tell(new DestroyVm(ready.Vm.VmId));
+                return;
+            }
             // A plant repeating itself (resent award, re-registration after failover): the outcome is already known.
             if (request?.Outcome is not null) Answer(ready.RequestId);
             else if (request is null && _waiting.ContainsKey(ready.RequestId)) Configured(ready);
@@ -248,13 +255,20 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         waiting.Add(Sender);
     }
 
-    private void OnPlantDestroyed(VmDestroyed destroyed) =>
+    private void OnPlantDestroyed(VmDestroyed destroyed)
+    {
+        if (_state.Vms.TryGetValue(destroyed.VmId, out var vm) && vm.Plant != destroyed.Plant)
+        {
+            _log.Info("Duplicate {VmId} removed from {Plant}; the VM on {Owner} stays", destroyed.VmId, destroyed.Plant, vm.Plant);
+            return;
+        }
         Persist(new VmDeleted(destroyed.VmId, DateTimeOffset.UtcNow), e =>
         {
             _state = _state.Apply(e);
             Reply(_destroying, destroyed.VmId, destroyed);
             SnapshotIfDue();
         });
+    }
 
     /// <summary>The plant no longer has the VM: the shop's record was stale, so it is closed.</summary>
     private void OnPlantNotFound(VmNotFound notFound) =>

@@ -23,7 +23,15 @@ public static class NodeConfig
         if (operatorFile is not null) text.Add(File.ReadAllText(operatorFile));
         text.AddRange(EnvironmentOverrides());
         text.AddRange(overrides ?? []);
-        var config = ConfigurationFactory.ParseString(string.Join("\n", text));
+        Config config;
+        try
+        {
+            config = ConfigurationFactory.ParseString(string.Join("\n", text));
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"configuration ({operatorFile ?? DefaultsPath} over the defaults) is not valid HOCON: {e.Message}");
+        }
         return config
             .WithFallback(SqlPersistence.DefaultConfiguration)
             .WithFallback(ClusterSingleton.DefaultConfig())

@@ -123,6 +123,18 @@ public sealed class PlantActorSpec(ITestOutputHelper output) : TestKit(TestConfi
     }
 
     [Fact]
+    public void Bids_nothing_for_a_request_it_already_holds_so_a_re_bid_after_a_shop_restart_comes_back_here()
+    {
+        var plant = StartPlant(PlantSettingsBuilder.TestNode("p10", _data.Path));
+        var spec = SpecBuilder.MpiSolver();
+        Create(plant, "r1", spec);
+        plant.Tell(new RequestBid("r1", spec));
+        var bid = ExpectMsg<Bid>().Offer;
+        Assert.Equal(0, bid.Cost);
+        Assert.Equal(0, bid.MissingActions);
+    }
+
+    [Fact]
     public void Destroy_removes_the_vm_and_returns_its_capacity()
     {
         var plant = StartPlant(PlantSettingsBuilder.TestNode("p7", _data.Path, publish: PublishRule.Never));

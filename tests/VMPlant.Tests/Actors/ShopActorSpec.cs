@@ -202,4 +202,28 @@ public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig
             Assert.Empty(estimate.Declines);
         }, TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public void A_late_duplicate_from_another_plant_is_destroyed_and_the_first_vm_stays()
+    {
+        var (shop, a, b) = ShopWithTwoPlants();
+        var spec = SpecBuilder.MpiSolver();
+        shop.Tell(new CreateVm("dup", spec));
+        a.ExpectMsg<RequestBid>();
+        a.Reply(new Bid("dup", Offer("a", 1)));
+        b.ExpectMsg<RequestBid>();
+        b.Reply(new Decline("dup", new DeclineSummary("b", "busy")));
+        var award = a.ExpectMsg<Award>();
+        a.Reply(new AwardAccepted("dup", "a"));
+        shop.Tell(new VmReady("dup", Built(award.VmId, "a", spec), PlantReport("a")), a.Ref);
+        ExpectMsg<VmCreated>();
+
+        shop.Tell(new VmReady("dup", Built(award.VmId, "b", spec), PlantReport("b")), b.Ref);
+        Assert.Equal(award.VmId, b.ExpectMsg<DestroyVm>().VmId);
+        shop.Tell(new VmDestroyed(award.VmId, "b"), b.Ref);
+
+        shop.Tell(new ShowVm(award.VmId));
+        var vm = ExpectMsg<VmInfo>();
+        Assert.Equal(("a", VmState.Running), (vm.Plant, vm.State));
+    }
 }
