@@ -1,0 +1,26 @@
+namespace VMPlant.Actors.Domain;
+
+/// <summary>A VM spec (or an actions file) could not be read or is not valid. Carries every problem found, not just the first.</summary>
+public sealed class SpecValidationException : Exception
+{
+    public SpecValidationException(string? sourceName, IReadOnlyList<SpecError> errors)
+        : base(Describe(sourceName, errors))
+    {
+        SourceName = sourceName;
+        Errors = errors;
+    }
+
+    /// <summary>The file or other origin of the text, when the spec came from text; <c>null</c> for a spec checked in memory.</summary>
+    public string? SourceName { get; }
+
+    public IReadOnlyList<SpecError> Errors { get; }
+
+    private static string Describe(string? sourceName, IReadOnlyList<SpecError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.Count == 0)
+            throw new ArgumentException("A validation failure needs at least one error.", nameof(errors));
+        var header = sourceName is null ? "Invalid VM spec:" : $"Invalid VM spec in '{sourceName}':";
+        return header + string.Concat(errors.Select(e => Environment.NewLine + "  - " + e.Message));
+    }
+}
