@@ -14,6 +14,7 @@ public sealed class ConfigDag
     private readonly ImmutableArray<DagAction> actions;
     private readonly FrozenDictionary<string, int> positionById;
     private readonly FrozenDictionary<ActionIdentity, int> positionByIdentity;
+    private MatchRequest? matchRequest;
 
     private ConfigDag(string name, ResourceSpec resources, ImmutableArray<DagAction> actions)
     {
@@ -116,4 +117,7 @@ public sealed class ConfigDag
 
     internal bool TryGetPosition(ActionIdentity identity, out int position) =>
         positionByIdentity.TryGetValue(identity, out position);
+
+    /// <summary>What <see cref="ImageIndex"/> needs to know about this request, worked out once.</summary>
+    internal MatchRequest MatchRequest => matchRequest ??= new MatchRequest(actions);
 }
