@@ -1,33 +1,27 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace VMPlant.Actors.Domain;
 
 /// <summary>
-/// Content identity of an action, like a build-cache key: a hash of its kind, its canonical arguments and the
-/// identities of its prerequisites. The user's id and the cost estimate play no part, so two specs written by
-/// different people that do the same things in the same order share identities.
+/// The content identity of a configuration action, like a build-cache key: 32 lower-case hex digits (128 bits of a SHA-256)
+/// over the action's kind, its canonical args and the identities of its prerequisites. The user's id and the cost estimate
+/// do not take part, so two specs written by different people that install the same OS and then the same package
+/// produce the same identities, and an image holding those actions serves both.
 /// </summary>
+/// <remarks>
+/// Because a prerequisite's identity is hashed into its dependants', an identity stands for the action together with
+/// everything that must have run before it. See <see cref="ActionIdentityHasher"/> for the exact encoding.
+/// </remarks>
 public readonly record struct ActionIdentity(string Value)
 {
-    public static ActionIdentity Of(string kind, IReadOnlyDictionary<string, string> args, IEnumerable<ActionIdentity> prerequisites)
-    {
-        var text = new StringBuilder();
-        Append(text, kind);
-        foreach (var (key, value) in args.OrderBy(a => a.Key, StringComparer.Ordinal))
-        {
-            Append(text, key);
-            Append(text, value);
-        }
-        text.Append('|');
-        foreach (var prerequisite in prerequisites.Select(p => p.Value).Distinct().Order(StringComparer.Ordinal))
-            Append(text, prerequisite);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
-        return new ActionIdentity(Convert.ToHexStringLower(hash, 0, 16));
-    }
-
-    /// <summary>Length-prefixed, so no choice of strings can make two different inputs hash alike.</summary>
-    private static void Append(StringBuilder text, string value) => text.Append(value.Length).Append(':').Append(value);
+    public const int HexLength = 32;
 
     public override string ToString() => Value;
+
+    /// <summary>Reads an identity as printed, e.g. from a journal or a <c>PerformedAction</c> message.</summary>
+    public static ActionIdentity Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length != HexLength || !text.All(char.IsAsciiHexDigitLower))
+            throw new FormatException($"'{text}' is not an action identity ({HexLength} lower-case hex digits).");
+        return new ActionIdentity(text);
+    }
 }

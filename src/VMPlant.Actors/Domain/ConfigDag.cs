@@ -1,111 +1,139 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using VMPlant.Messages;
 
 namespace VMPlant.Actors.Domain;
 
 /// <summary>
-/// A validated configuration DAG: the spec's actions in a deterministic topological order (Kahn's algorithm,
-/// ties broken by the order they were written), each with its content identity.
+/// A validated VM request: its actions in a deterministic run order (Kahn's algorithm; among actions ready together,
+/// the one written first goes first), each with its content identity.
 /// </summary>
 public sealed class ConfigDag
 {
-    private readonly ImmutableDictionary<string, DagAction> _byId;
-    private readonly ImmutableDictionary<ActionIdentity, int> _position;
+    private readonly ImmutableArray<DagAction> actions;
+    private readonly FrozenDictionary<string, int> positionById;
+    private readonly FrozenDictionary<ActionIdentity, int> positionByIdentity;
+    private MatchRequest? matchRequest;
 
-    private ConfigDag(string name, ResourceSpec resources, ImmutableArray<DagAction> ordered, ImmutableArray<ActionSpec> source)
+    private ConfigDag(string name, ResourceSpec resources, ImmutableArray<DagAction> actions)
     {
         Name = name;
         Resources = resources;
-        Actions = ordered;
-        Source = source;
-        _byId = ordered.ToImmutableDictionary(a => a.Id, StringComparer.Ordinal);
-        _position = ordered.Select((a, i) => (a.Identity, i)).ToImmutableDictionary(p => p.Identity, p => p.i);
-        Identities = _position.Keys.ToImmutableHashSet();
-        TotalCost = ordered.Sum(a => a.Cost);
+        this.actions = actions;
+        positionById = actions.Select((a, i) => KeyValuePair.Create(a.Id, i)).ToFrozenDictionary(StringComparer.Ordinal);
+        positionByIdentity = actions.Select((a, i) => KeyValuePair.Create(a.Identity, i)).ToFrozenDictionary();
+        Identities = positionByIdentity.Keys.ToFrozenSet();
+        TotalCost = actions.Sum(a => a.Cost);
     }
 
     public string Name { get; }
 
     public ResourceSpec Resources { get; }
 
-    /// <summary>Every action, prerequisites first.</summary>
-    public ImmutableArray<DagAction> Actions { get; }
+    /// <summary>Every action, in run order.</summary>
+    public IReadOnlyList<DagAction> Actions => actions;
 
-    /// <summary>The actions as written, for extending the DAG later.</summary>
-    public ImmutableArray<ActionSpec> Source { get; }
+    public IReadOnlySet<ActionIdentity> Identities { get; }
 
-    public ImmutableHashSet<ActionIdentity> Identities { get; }
-
+    /// <summary>Seconds to perform every action on a fresh VM, summed in run order.</summary>
     public double TotalCost { get; }
 
-    public DagAction this[string id] => _byId[id];
+    /// <exception cref="KeyNotFoundException">No action has this id.</exception>
+    public DagAction this[string id] =>
+        TryGetAction(id, out var action) ? action : throw new KeyNotFoundException($"VM '{Name}' has no action '{id}'.");
 
-    public bool Contains(ActionIdentity identity) => _position.ContainsKey(identity);
-
-    public double CostOf(ActionIdentity identity) => Actions[_position[identity]].Cost;
-
-    /// <summary>Validates the spec and builds its DAG.</summary>
-    /// <exception cref="SpecValidationException">The spec has problems; all of them are listed.</exception>
-    public static ConfigDag Build(VmSpec spec)
+    public bool TryGetAction(string id, [MaybeNullWhen(false)] out DagAction action)
     {
-        VmSpecValidator.EnsureValid(spec);
-        var duplicates = new List<string>();
-        var ordered = Order(spec.Actions, duplicates);
-        if (duplicates.Count > 0) throw new SpecValidationException(duplicates);
-        return new ConfigDag(spec.Name, spec.Resources, ordered, spec.Actions);
+        if (positionById.TryGetValue(id, out var position))
+        {
+            action = actions[position];
+            return true;
+        }
+        action = null;
+        return false;
     }
 
-    /// <summary>This DAG plus more actions, which may depend on existing ones (configuring a running VM).</summary>
-    public ConfigDag Extend(IEnumerable<ActionSpec> more) => Build(new VmSpec(Name, Resources, Source.AddRange(more)));
+    /// <summary>Validates <paramref name="spec"/> and builds its DAG.</summary>
+    /// <exception cref="SpecValidationException">With every problem found.</exception>
+    public static ConfigDag Build(VmSpec spec)
+    {
+        var analysis = VmSpecValidator.Analyse(spec);
+        if (!analysis.IsValid)
+            throw new SpecValidationException(null, analysis.Errors);
 
-    /// <summary>The given actions in this DAG's order.</summary>
-    public IReadOnlyList<DagAction> InTopologicalOrder(IEnumerable<DagAction> subset) =>
-        subset.OrderBy(a => _position[a.Identity]).ToList();
+        var built = analysis.Order!.Select(position =>
+        {
+            var action = spec.Actions[position];
+            var args = (action.Args ?? ImmutableSortedDictionary<string, string>.Empty).WithComparers(StringComparer.Ordinal);
+            var after = action.After.IsDefault ? [] : action.After.Distinct(StringComparer.Ordinal).ToImmutableArray();
+            return new DagAction(action.Id, action.Kind, args, after, action.Cost, analysis.Identities![position]);
+        });
+        return new ConfigDag(spec.Name, spec.Resources, [.. built]);
+    }
 
-    /// <summary>The named actions and everything they depend on, prerequisites first.</summary>
+    /// <summary>
+    /// The DAG of this VM configured further: <paramref name="more"/> may run after any existing action. The whole is
+    /// validated again; existing actions keep their order and identities and come first.
+    /// </summary>
+    /// <exception cref="SpecValidationException">A new id is already used by this VM, or the result is not valid.</exception>
+    public ConfigDag Extend(IEnumerable<ActionSpec> more)
+    {
+        ArgumentNullException.ThrowIfNull(more);
+        var added = more.ToList();
+        if (added.Count == 0)
+            return this;
+
+        var collisions = added
+            .Where(a => a?.Id is not null && positionById.ContainsKey(a.Id))
+            .Select(a => a.Id).Distinct(StringComparer.Ordinal)
+            .Select(id => SpecError.ForAction(id, "id", $"is already an action of VM '{Name}'"))
+            .ToList();
+        if (collisions.Count > 0)
+            throw new SpecValidationException(null, collisions);
+
+        var current = ToSpec();
+        return Build(current with { Actions = [.. current.Actions, .. added] });
+    }
+
+    /// <summary>The given actions of this DAG, duplicates dropped, in run order.</summary>
+    /// <exception cref="ArgumentException">An action is not one of this DAG's.</exception>
+    public IReadOnlyList<DagAction> InTopologicalOrder(IEnumerable<DagAction> subset)
+    {
+        ArgumentNullException.ThrowIfNull(subset);
+        var positions = new SortedSet<int>();
+        foreach (var action in subset)
+        {
+            if (action is null || !positionById.TryGetValue(action.Id, out var position) || actions[position].Identity != action.Identity)
+                throw new ArgumentException($"Action '{action?.Id}' is not part of VM '{Name}'.", nameof(subset));
+            positions.Add(position);
+        }
+        return positions.Select(p => actions[p]).ToList();
+    }
+
+    /// <summary>The named actions and everything they depend on, in run order (what a golden image of them holds).</summary>
+    /// <exception cref="ArgumentException">An id is not one of this DAG's actions.</exception>
     public IReadOnlyList<DagAction> ClosureOf(IEnumerable<string> ids)
     {
         var closure = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>(ids);
         while (pending.TryPop(out var id))
         {
-            if (!_byId.TryGetValue(id, out var action))
-                throw new SpecValidationException($"spec '{Name}' has no action '{id}'");
-            if (!closure.Add(id)) continue;
-            foreach (var prerequisite in action.After) pending.Push(prerequisite);
+            if (!TryGetAction(id, out var action))
+                throw new ArgumentException($"Action '{id}' is not part of VM '{Name}'.", nameof(ids));
+            if (closure.Add(id))
+                foreach (var prerequisite in action.After) pending.Push(prerequisite);
         }
-        return Actions.Where(a => closure.Contains(a.Id)).ToList();
+        return InTopologicalOrder(actions.Where(a => closure.Contains(a.Id)));
     }
 
-    private static ImmutableArray<DagAction> Order(ImmutableArray<ActionSpec> actions, List<string> duplicates)
-    {
-        var index = actions.Select((a, i) => (a.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
-        var waitingOn = actions.Select(a => a.After.IsDefault ? 0 : a.After.Distinct().Count()).ToArray();
-        var dependents = actions.Select(_ => new List<int>()).ToArray();
-        for (var i = 0; i < actions.Length; i++)
-            foreach (var prerequisite in (actions[i].After.IsDefault ? [] : actions[i].After).Distinct())
-                dependents[index[prerequisite]].Add(i);
+    /// <summary>The spec this DAG stands for, actions in run order.</summary>
+    public VmSpec ToSpec() =>
+        new(Name, Resources, [.. actions.Select(a => new ActionSpec(a.Id, a.Kind, a.Args, a.After, a.Cost))]);
 
-        var ready = new PriorityQueue<int, int>();
-        for (var i = 0; i < actions.Length; i++)
-            if (waitingOn[i] == 0) ready.Enqueue(i, i);
+    internal bool TryGetPosition(ActionIdentity identity, out int position) =>
+        positionByIdentity.TryGetValue(identity, out position);
 
-        var identities = new ActionIdentity[actions.Length];
-        var byIdentity = new Dictionary<ActionIdentity, string>();
-        var ordered = ImmutableArray.CreateBuilder<DagAction>(actions.Length);
-        while (ready.TryDequeue(out var i, out _))
-        {
-            var spec = actions[i];
-            var after = spec.After.IsDefault ? ImmutableArray<string>.Empty : spec.After.Distinct().ToImmutableArray();
-            var args = spec.Args ?? ImmutableSortedDictionary<string, string>.Empty;
-            identities[i] = ActionIdentity.Of(spec.Kind, args, after.Select(p => identities[index[p]]));
-            if (byIdentity.TryGetValue(identities[i], out var twin))
-                duplicates.Add($"action '{spec.Id}': does the same as action '{twin}' (same kind, args and prerequisites)");
-            byIdentity.TryAdd(identities[i], spec.Id);
-            ordered.Add(new DagAction(spec.Id, spec.Kind, args.WithComparers(StringComparer.Ordinal), after, spec.Cost, identities[i]));
-            foreach (var dependent in dependents[i])
-                if (--waitingOn[dependent] == 0) ready.Enqueue(dependent, dependent);
-        }
-        return ordered.MoveToImmutable();
-    }
+    /// <summary>What <see cref="ImageIndex"/> needs to know about this request, worked out once.</summary>
+    internal MatchRequest MatchRequest => matchRequest ??= new MatchRequest(actions);
 }

@@ -1,92 +1,138 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 
 namespace VMPlant.Actors.Domain;
 
 /// <summary>
-/// A plant's golden images with their usage, the matching index kept in step, and the cache policy: what to
-/// publish and what to evict. The base image (no actions) is always present and never evicted. Immutable.
+/// A plant's golden images with their usage, under a <see cref="CachePolicy"/>. Immutable: every change returns a new
+/// cache, its <see cref="Index"/> kept in step. The cache decides; the plant acts (creates volumes, deletes evicted ones)
+/// and then records what it did here.
 /// </summary>
 public sealed class ImageCache
 {
-    private readonly ImmutableDictionary<string, GoldenImage> _images;
-    private readonly ImmutableDictionary<string, ImageUsage> _usage;
+    private readonly ImmutableSortedDictionary<string, ImageUsage> usage;
 
-    private ImageCache(CachePolicy policy, GoldenImage baseImage, ImmutableDictionary<string, GoldenImage> images,
-        ImmutableDictionary<string, ImageUsage> usage, ImageIndex index)
+    public ImageCache(CachePolicy policy)
+        : this(policy, ImageIndex.Empty, ImmutableSortedDictionary.Create<string, ImageUsage>(StringComparer.Ordinal), 0)
     {
-        Policy = policy;
-        Base = baseImage;
-        _images = images;
-        _usage = usage;
+    }
+
+    private ImageCache(CachePolicy policy, ImageIndex index, ImmutableSortedDictionary<string, ImageUsage> usage, long totalBytes)
+    {
+        Policy = policy ?? throw new ArgumentNullException(nameof(policy));
         Index = index;
+        this.usage = usage;
+        TotalBytes = totalBytes;
     }
 
     public CachePolicy Policy { get; }
 
-    public GoldenImage Base { get; }
-
-    /// <summary>Every image a request may start from, the base included.</summary>
     public ImageIndex Index { get; }
 
-    /// <summary>Published images (not the base).</summary>
-    public IReadOnlyCollection<GoldenImage> Images => _images.Values.ToList();
+    public int Count => Index.Count;
 
-    public static ImageCache Create(CachePolicy policy, GoldenImage baseImage)
-    {
-        if (!baseImage.Actions.IsEmpty) throw new ArgumentException("the base image must have no actions", nameof(baseImage));
-        return new ImageCache(policy, baseImage, ImmutableDictionary<string, GoldenImage>.Empty,
-            ImmutableDictionary<string, ImageUsage>.Empty, ImageIndex.Empty.With(baseImage));
-    }
+    public long TotalBytes { get; }
 
-    /// <summary>True when the build's full action set is not cached yet and the policy finds its work worth keeping.</summary>
-    public bool ShouldPublish(ConfigDag built, ImageMatch used)
-    {
-        if (Policy.Publish == PublishRule.Never || _images.Values.Any(i => i.Actions.SetEquals(built.Identities))) return false;
-        return Policy.Publish == PublishRule.Always || used.Missing.Sum(a => a.Cost) >= Policy.MinSavedCost;
-    }
+    /// <summary>Ordered by ImageId (ordinal).</summary>
+    public IEnumerable<GoldenImage> Images => Index.Images;
 
-    public ImageCache Publish(GoldenImage image) => new(Policy, Base, _images.SetItem(image.ImageId, image),
-        _usage.SetItem(image.ImageId, _usage.GetValueOrDefault(image.ImageId) ?? new ImageUsage(image.ImageId, 0, image.CreatedAt)),
-        Index.With(image));
+    public bool Contains(string imageId) => Index.Contains(imageId);
 
-    public ImageCache RecordHit(string imageId, DateTimeOffset at) => _usage.TryGetValue(imageId, out var usage)
-        ? WithUsage(usage with { Hits = usage.Hits + 1, LastUsed = at > usage.LastUsed ? at : usage.LastUsed })
-        : this;
+    public bool TryGetUsage(string imageId, out ImageUsage imageUsage) => usage.TryGetValue(imageId, out imageUsage);
 
-    /// <summary>Restores usage read from a snapshot.</summary>
-    public ImageCache WithUsage(ImageUsage usage) =>
-        _images.ContainsKey(usage.ImageId) ? new(Policy, Base, _images, _usage.SetItem(usage.ImageId, usage), Index) : this;
+    public bool TryGetImage(string imageId, [MaybeNullWhen(false)] out GoldenImage image) => Index.TryGetImage(imageId, out image);
 
-    public ImageCache Remove(string imageId) => imageId == Base.ImageId || !_images.ContainsKey(imageId)
-        ? this
-        : new(Policy, Base, _images.Remove(imageId), _usage.Remove(imageId), Index.Without(imageId));
-
-    public long HitsOf(string imageId) => _usage.GetValueOrDefault(imageId)?.Hits ?? 0;
-
-    public ImageUsage UsageOf(string imageId) => _usage[imageId];
+    /// <inheritdoc cref="ImageIndex.FindBest"/>
+    public ImageMatch? FindBest(ConfigDag request, CostModel model, double utilisation) =>
+        Index.FindBest(request, model, utilisation);
 
     /// <summary>
-    /// Images to drop so the cache fits <see cref="CachePolicy.MaxImages"/> and <see cref="CachePolicy.MaxBytes"/>:
-    /// lowest value first, where value = (hits + 1) × work saved ÷ size (frequency-weighted saving per byte, as in
-    /// GreedyDual-Size-Frequency), least recently used first among equals.
+    /// Whether the VM just built as <paramref name="built"/>, starting from <paramref name="used"/>, should become a new image:
+    /// never for an empty action set or one already cached; otherwise per <see cref="CachePolicy.Publish"/>, where
+    /// <see cref="PublishRule.WhenWorthIt"/> asks that the work done after cloning (<see cref="ImageMatch.MissingCost"/>)
+    /// reach <see cref="CachePolicy.MinSavedCost"/>.
+    /// </summary>
+    public bool ShouldPublish(ConfigDag built, ImageMatch used)
+    {
+        ArgumentNullException.ThrowIfNull(built);
+        ArgumentNullException.ThrowIfNull(used);
+        if (Policy.Publish == PublishRule.Never || built.Actions.Count == 0 || Index.FindExact(built.Identities) is not null)
+            return false;
+        return Policy.Publish == PublishRule.Always || used.MissingCost >= Policy.MinSavedCost;
+    }
+
+    /// <summary>Adds the image with no hits, last used at its creation. An image with the same ImageId is replaced and keeps its usage.</summary>
+    public ImageCache Publish(GoldenImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var bytes = TotalBytes;
+        var imageUsage = new ImageUsage(0, image.CreatedAt);
+        if (Index.TryGetImage(image.ImageId, out var replaced))
+        {
+            bytes -= replaced.SizeBytes;
+            imageUsage = usage[image.ImageId];
+        }
+        return new ImageCache(Policy, Index.Add(image), usage.SetItem(image.ImageId, imageUsage), checked(bytes + image.SizeBytes));
+    }
+
+    /// <summary>Counts a clone of the image. Unknown ids (e.g. an image evicted meanwhile) are ignored.</summary>
+    public ImageCache RecordHit(string imageId, DateTimeOffset at)
+    {
+        if (!usage.TryGetValue(imageId, out var current))
+            return this;
+        var lastUsed = at > current.LastUsed ? at : current.LastUsed;
+        return new ImageCache(Policy, Index, usage.SetItem(imageId, new ImageUsage(current.Hits + 1, lastUsed)), TotalBytes);
+    }
+
+    /// <summary>The cache without the image (after evicting it, or when its volume is gone); this cache if there is no such image.</summary>
+    public ImageCache Remove(string imageId)
+    {
+        if (!Index.TryGetImage(imageId, out var image))
+            return this;
+        return new ImageCache(Policy, Index.Remove(imageId), usage.Remove(imageId), TotalBytes - image.SizeBytes);
+    }
+
+    /// <summary>Restores an image's usage as recorded earlier (a snapshot); unknown ids are ignored.</summary>
+    public ImageCache WithUsage(string imageId, ImageUsage imageUsage) =>
+        usage.ContainsKey(imageId) ? new ImageCache(Policy, Index, usage.SetItem(imageId, imageUsage), TotalBytes) : this;
+
+    public ImageCache WithPolicy(CachePolicy policy) => new(policy, Index, usage, TotalBytes);
+
+    /// <summary>
+    /// The images to evict, in order, so that the cache respects <see cref="CachePolicy.MaxImages"/> and
+    /// <see cref="CachePolicy.MaxBytes"/>: lowest <see cref="RetentionValue"/> first, the least recently used first
+    /// among equals, then by ImageId. Base images are never chosen, so when they alone break a limit the list
+    /// stops short of meeting it.
     /// </summary>
     public IReadOnlyList<GoldenImage> ChooseEvictions()
     {
-        var count = _images.Count;
-        var bytes = _images.Values.Sum(i => i.SizeBytes);
-        var evictions = new List<GoldenImage>();
-        foreach (var image in _images.Values
-                     .OrderBy(Value)
-                     .ThenBy(i => _usage[i.ImageId].LastUsed)
-                     .ThenBy(i => i.ImageId, StringComparer.Ordinal))
+        var count = Count;
+        var bytes = TotalBytes;
+        var chosen = new List<GoldenImage>();
+        var candidates = Images
+            .Where(image => !image.IsBase)
+            .Select(image => (Image: image, Usage: usage[image.ImageId]))
+            .OrderBy(c => RetentionValue(c.Image, c.Usage))
+            .ThenBy(c => c.Usage.LastUsed)
+            .ThenBy(c => c.Image.ImageId, StringComparer.Ordinal);
+        foreach (var (image, _) in candidates)
         {
-            if (count <= Policy.MaxImages && bytes <= Policy.MaxBytes) break;
-            evictions.Add(image);
+            if (count <= Policy.MaxImages && bytes <= Policy.MaxBytes)
+                break;
+            chosen.Add(image);
             count--;
             bytes -= image.SizeBytes;
         }
-        return evictions;
+        return chosen;
     }
 
-    private double Value(GoldenImage image) => (HitsOf(image.ImageId) + 1) * image.BuildCost / Math.Max(1, image.SizeBytes);
+    /// <summary>
+    /// What keeping an image is worth, GreedyDual-Size-Frequency style: <c>(hits + 1) × BuildCost / size</c>, the work
+    /// it saves per byte, weighted by how often it is used. (Sizes below one byte count as one.)
+    /// </summary>
+    public static double RetentionValue(GoldenImage image, ImageUsage imageUsage)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return (imageUsage.Hits + 1) * image.BuildCost / Math.Max(1, image.SizeBytes);
+    }
 }

@@ -1,77 +1,70 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 
 namespace VMPlant.Actors.Domain;
 
 /// <summary>
-/// The golden images a plant can start from, indexed for matching: each image carries a 256-bit signature so that a
-/// request's best match costs one vector test per image plus an exact subset check only for the few that pass.
-/// Immutable: <see cref="With"/> and <see cref="Without"/> return new indexes.
+/// An immutable set of golden images, keyed by ImageId, that finds the cheapest image to finish a request from.
+/// <see cref="Add"/> and <see cref="Remove"/> return a new index and cost O(log n); the scanning form is built on the
+/// first lookup of each index value and then shared, so any number of changes between lookups costs one build.
 /// </summary>
 public sealed class ImageIndex
 {
-    private readonly ImmutableArray<Entry> _entries;
+    private readonly ImmutableSortedDictionary<string, GoldenImage> byId;
+    private readonly Lazy<CompiledImageIndex> compiled;
 
-    private ImageIndex(ImmutableArray<Entry> entries) => _entries = entries;
+    private ImageIndex(ImmutableSortedDictionary<string, GoldenImage> byId)
+    {
+        this.byId = byId;
+        compiled = new Lazy<CompiledImageIndex>(() => new CompiledImageIndex(byId.Values), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
-    public static readonly ImageIndex Empty = new(ImmutableArray<Entry>.Empty);
+    public static ImageIndex Empty { get; } =
+        new(ImmutableSortedDictionary.Create<string, GoldenImage>(StringComparer.Ordinal));
 
-    public int Count => _entries.Length;
+    public int Count => byId.Count;
 
-    public IEnumerable<GoldenImage> Images => _entries.Select(e => e.Image);
+    /// <summary>Ordered by ImageId (ordinal).</summary>
+    public IEnumerable<GoldenImage> Images => byId.Values;
 
-    public ImageIndex With(GoldenImage image) =>
-        new(_entries.RemoveAll(e => e.Image.ImageId == image.ImageId).Add(new Entry(image, ActionSignature.Of(image.Actions))));
+    public bool Contains(string imageId) => byId.ContainsKey(imageId);
 
-    public ImageIndex Without(string imageId) => new(_entries.RemoveAll(e => e.Image.ImageId == imageId));
+    public bool TryGetImage(string imageId, [MaybeNullWhen(false)] out GoldenImage image) => byId.TryGetValue(imageId, out image);
+
+    /// <summary>Adds the image, replacing any image with the same ImageId.</summary>
+    public ImageIndex Add(GoldenImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return new ImageIndex(byId.SetItem(image.ImageId, image));
+    }
+
+    /// <summary>The index without that image; this index if it has no such image.</summary>
+    public ImageIndex Remove(string imageId)
+    {
+        var smaller = byId.Remove(imageId);
+        return ReferenceEquals(smaller, byId) ? this : new ImageIndex(smaller);
+    }
 
     /// <summary>
-    /// The cheapest image to finish <paramref name="request"/> from, or null when no image matches (not even an empty
-    /// base). Ties go to the image that reuses more actions, then to the lower image id.
+    /// The image that finishes <paramref name="request"/> cheapest, by <see cref="CostModel.CostToFinish"/>; among equal
+    /// costs the one reusing more actions, then the ordinal-first ImageId. An image matches when its action set is a subset
+    /// of the request's identities (see <see cref="GoldenImage"/>). <c>null</c> only if no image matches, which cannot
+    /// happen while the index holds a base image.
     /// </summary>
+    /// <param name="utilisation">The largest of the cpu, memory and disk fractions in use after placing the VM, 0..1.</param>
     public ImageMatch? FindBest(ConfigDag request, CostModel model, double utilisation)
     {
-        var signature = ActionSignature.Of(request.Identities);
-        Entry? best = null;
-        var bestSaved = -1.0;
-        var bestCount = -1;
-        foreach (var entry in _entries)
-        {
-            if (!entry.Signature.MayBeSubsetOf(signature) || !IsSubset(entry.Image.Actions, request)) continue;
-            var saved = SavedWork(entry.Image.Actions, request);
-            var count = entry.Image.Actions.Count;
-            if (best is null || saved > bestSaved
-                || (saved == bestSaved && (count > bestCount || (count == bestCount && string.CompareOrdinal(entry.Image.ImageId, best.Image.ImageId) < 0))))
-            {
-                best = entry;
-                bestSaved = saved;
-                bestCount = count;
-            }
-        }
-        return best is null ? null : Match(best.Image, request, model, utilisation);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(model);
+        if (!(utilisation >= 0 && utilisation <= 1))
+            throw new ArgumentOutOfRangeException(nameof(utilisation), utilisation, "Utilisation is a fraction from 0 to 1.");
+        return byId.Count == 0 ? null : compiled.Value.FindBest(request, model, utilisation);
     }
 
-    /// <summary>The match for one given image (which must be a subset of the request).</summary>
-    public static ImageMatch Match(GoldenImage image, ConfigDag request, CostModel model, double utilisation)
+    /// <summary>The image holding exactly these actions, if any (e.g. to avoid publishing the same image twice).</summary>
+    public GoldenImage? FindExact(IReadOnlySet<ActionIdentity> actions)
     {
-        var reused = request.Actions.Where(a => image.Actions.Contains(a.Identity)).ToList();
-        var missing = request.Actions.Where(a => !image.Actions.Contains(a.Identity)).ToList();
-        return new ImageMatch(image, model.CostToFinish(missing.Sum(a => a.Cost), utilisation), reused, missing);
+        ArgumentNullException.ThrowIfNull(actions);
+        return byId.Count == 0 ? null : compiled.Value.FindExact(actions);
     }
-
-    private static bool IsSubset(ImmutableHashSet<ActionIdentity> image, ConfigDag request)
-    {
-        foreach (var identity in image)
-            if (!request.Contains(identity)) return false;
-        return true;
-    }
-
-    /// <summary>Work saved is priced with the request's own cost estimates, not the image's.</summary>
-    private static double SavedWork(ImmutableHashSet<ActionIdentity> image, ConfigDag request)
-    {
-        var saved = 0.0;
-        foreach (var identity in image) saved += request.CostOf(identity);
-        return saved;
-    }
-
-    private sealed record Entry(GoldenImage Image, ActionSignature Signature);
 }

@@ -1,4 +1,4 @@
 namespace VMPlant.Actors.Domain;
 
-/// <summary>How often and how recently an image was reused: the eviction policy's evidence.</summary>
-public sealed record ImageUsage(string ImageId, long Hits, DateTimeOffset LastUsed);
+/// <summary>How often and how lately a cached image was cloned. A new image has no hits and was last used when created.</summary>
+public readonly record struct ImageUsage(long Hits, DateTimeOffset LastUsed);

@@ -1,18 +1,29 @@
 namespace VMPlant.Actors.Domain;
 
-/// <summary>A spec (or actions file) that cannot be accepted; the message lists every problem found.</summary>
+/// <summary>A VM spec (or an actions file) could not be read or is not valid. Carries every problem found, not just the first.</summary>
 public sealed class SpecValidationException : Exception
 {
-    public SpecValidationException(string message) : base(message)
+    public SpecValidationException(string? sourceName, IReadOnlyList<SpecError> errors)
+        : base(Describe(sourceName, errors))
     {
-        Errors = [message];
-    }
-
-    public SpecValidationException(IReadOnlyList<string> errors)
-        : base(errors.Count == 1 ? errors[0] : $"{errors.Count} problems: " + string.Join("; ", errors))
-    {
+        SourceName = sourceName;
         Errors = errors;
     }
 
-    public IReadOnlyList<string> Errors { get; }
+    /// <summary>The file or other origin of the text, when the spec came from text; <c>null</c> for a spec checked in memory.</summary>
+    public string? SourceName { get; }
+
+    public IReadOnlyList<SpecError> Errors { get; }
+
+    private static string Describe(string? sourceName, IReadOnlyList<SpecError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.Count == 0)
+            throw new ArgumentException("A validation failure needs at least one error.", nameof(errors));
+        var header = sourceName is null ? "invalid VM spec:" : $"invalid VM spec in '{sourceName}':";
+        // One problem stays on one line, so the CLI's error is a single line too.
+        return errors.Count == 1
+            ? $"{header} {errors[0].Message}"
+            : header + string.Concat(errors.Select(e => Environment.NewLine + "  - " + e.Message));
+    }
 }

@@ -1,122 +1,69 @@
 using System.Collections.Immutable;
-using System.Globalization;
-using System.Text.Json;
-using Akka.Configuration;
-using Akka.Configuration.Hocon;
 using VMPlant.Messages;
 
 namespace VMPlant.Actors.Domain;
 
 /// <summary>
-/// Reads VM specs written in HOCON with Akka's own HOCON support. Argument values of any HOCON type are
-/// canonicalised to strings (lists and objects as compact JSON with sorted keys) so identities are stable.
+/// Reads VM specs written in HOCON, with Akka's own HOCON parser:
+/// <code>
+/// name = "mpi-node"
+/// resources { vcpus = 2, memory-mib = 2048, disk-gib = 10 }
+/// actions = [
+///   { id = os,  kind = install-os,      args = { distro = debian, release = "12" }, cost = 600 }
+///   { id = mpi, kind = install-package, args = { packages = [openmpi-bin, libopenmpi-dev] }, after = [os], cost = 120 }
+/// ]
+/// </code>
+/// In an action, <c>id</c> and <c>kind</c> are required; <c>args</c> (default none), <c>after</c> (a list of ids, or one
+/// id; default none) and <c>cost</c> (seconds; default 0) are optional; any other field is an error. Arg values may be
+/// strings, numbers, booleans, lists or objects; see <see cref="ArgValueCanonicaliser"/> for the strings they become.
+/// Other top-level keys are ignored, so a file may define values to use in substitutions (<c>${debian}</c>).
+/// <para>
+/// Akka's parser is stricter than HOCON in one common place: it rejects a comma after <c>key { ... }</c>,
+/// so inside an action write <c>args = { ... },</c>. <c>include</c> and optional substitutions (<c>${?x}</c>) are refused.
+/// </para>
+/// <para>
+/// Parsing checks form only (syntax, required keys, shapes, numbers); <see cref="VmSpecValidator"/> checks content.
+/// Every problem becomes a <see cref="SpecValidationException"/> naming the source.
+/// </para>
 /// </summary>
 public static class VmSpecParser
 {
-    public static VmSpec ParseFile(string path)
-    {
-        if (!File.Exists(path)) throw new SpecValidationException($"spec file {path} does not exist");
-        return Parse(File.ReadAllText(path), path);
-    }
+    /// <exception cref="SpecValidationException">The file is not a well-formed spec.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static VmSpec ParseFile(string path) => Parse(File.ReadAllText(path), path);
 
+    /// <exception cref="SpecValidationException">The text is not a well-formed spec.</exception>
     public static VmSpec Parse(string hoconText, string sourceName)
     {
-        var config = ParseHocon(hoconText, sourceName);
-        var errors = new List<string>();
-        var resources = config.HasPath("resources")
-            ? Read(errors, sourceName, "resources", () => new ResourceSpec(
-                config.GetInt("resources.vcpus", 0),
-                config.GetLong("resources.memory-mib", 0),
-                config.GetLong("resources.disk-gib", 0)))
-            : null;
-        if (resources is null && errors.Count == 0) errors.Add($"{sourceName}: resources {{ vcpus, memory-mib, disk-gib }} are missing");
-        var actions = ReadActions(config, sourceName, errors);
-        if (errors.Count > 0) throw new SpecValidationException(errors);
-        return new VmSpec(config.GetString("name") ?? "", resources!, actions);
+        var root = HoconDocument.Load(hoconText, sourceName);
+        var reader = new SpecTreeReader();
+        var name = reader.ReadName(root);
+        var resources = reader.ReadResources(root);
+        var actions = reader.ReadActions(root);
+        ThrowIfAny(reader, sourceName);
+        return new VmSpec(name, resources, actions);
     }
 
-    /// <summary>An actions-only file (`actions = [...]`), for configuring an existing VM.</summary>
+    /// <summary>Reads an actions-only file (<c>actions = [ ... ]</c>), as used to configure an existing VM further.</summary>
+    /// <exception cref="SpecValidationException">The file is not a well-formed actions file.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static ImmutableArray<ActionSpec> ParseActionsFile(string path) => ParseActions(File.ReadAllText(path), path);
+
+    /// <summary>Reads an actions-only text (<c>actions = [ ... ]</c>). The actions are not validated: that needs the VM they extend
+    /// (see <see cref="ConfigDag.Extend"/>).</summary>
+    /// <exception cref="SpecValidationException">The text is not a well-formed actions file.</exception>
     public static ImmutableArray<ActionSpec> ParseActions(string hoconText, string sourceName)
     {
-        var errors = new List<string>();
-        var actions = ReadActions(ParseHocon(hoconText, sourceName), sourceName, errors);
-        if (errors.Count > 0) throw new SpecValidationException(errors);
-        if (actions.IsEmpty) throw new SpecValidationException($"{sourceName}: no actions");
+        var root = HoconDocument.Load(hoconText, sourceName);
+        var reader = new SpecTreeReader();
+        var actions = reader.ReadActions(root);
+        ThrowIfAny(reader, sourceName);
         return actions;
     }
 
-    private static Config ParseHocon(string text, string sourceName)
+    private static void ThrowIfAny(SpecTreeReader reader, string sourceName)
     {
-        try
-        {
-            return ConfigurationFactory.ParseString(text);
-        }
-        catch (Exception e) when (e is ConfigurationException or FormatException or InvalidOperationException)
-        {
-            throw new SpecValidationException($"{sourceName}: not valid HOCON: {e.Message}");
-        }
-    }
-
-    private static ImmutableArray<ActionSpec> ReadActions(Config config, string sourceName, List<string> errors)
-    {
-        if (!config.HasPath("actions")) return ImmutableArray<ActionSpec>.Empty;
-        var value = config.GetValue("actions");
-        if (!value.IsArray())
-        {
-            errors.Add($"{sourceName}: actions must be a list");
-            return ImmutableArray<ActionSpec>.Empty;
-        }
-        return value.GetArray().Select((item, i) => ReadAction(item, i, sourceName, errors)).OfType<ActionSpec>().ToImmutableArray();
-    }
-
-    private static ActionSpec? ReadAction(HoconValue item, int index, string sourceName, List<string> errors)
-    {
-        if (!item.IsObject())
-        {
-            errors.Add($"{sourceName}: action #{index + 1} must be an object {{ id, kind, args, after, cost }}");
-            return null;
-        }
-        var action = new Config(new HoconRoot(item));
-        var id = action.GetString("id") ?? "";
-        var where = id.Length == 0 ? $"action #{index + 1}" : $"action '{id}'";
-        var cost = Read(errors, sourceName, $"{where}: cost", () => action.HasPath("cost") ? action.GetDouble("cost") : double.NaN);
-        if (!action.HasPath("cost")) errors.Add($"{sourceName}: {where}: cost is missing");
-        var after = action.HasPath("after")
-            ? Read(errors, sourceName, $"{where}: after", () => action.GetStringList("after").ToImmutableArray())
-            : ImmutableArray<string>.Empty;
-        var args = action.HasPath("args") ? ReadArgs(action.GetValue("args"), sourceName, where, errors) : ImmutableSortedDictionary<string, string>.Empty;
-        return new ActionSpec(id, action.GetString("kind") ?? "", args, after.IsDefault ? [] : after, cost);
-    }
-
-    private static ImmutableSortedDictionary<string, string> ReadArgs(HoconValue args, string sourceName, string where, List<string> errors)
-    {
-        if (!args.IsObject())
-        {
-            errors.Add($"{sourceName}: {where}: args must be an object of key = value");
-            return ImmutableSortedDictionary<string, string>.Empty;
-        }
-        return args.GetObject().Items.ToImmutableSortedDictionary(kv => kv.Key, kv => Canonical(kv.Value), StringComparer.Ordinal);
-    }
-
-    /// <summary>Scalars as their text; lists and objects as compact JSON with object keys sorted.</summary>
-    private static string Canonical(HoconValue value) =>
-        value.IsArray() || value.IsObject() ? JsonSerializer.Serialize(ToJsonValue(value)) : value.GetString();
-
-    private static object ToJsonValue(HoconValue value) =>
-        value.IsArray() ? value.GetArray().Select(ToJsonValue).ToList()
-        : value.IsObject() ? value.GetObject().Items.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => ToJsonValue(kv.Value))
-        : value.GetString();
-
-    private static T Read<T>(List<string> errors, string sourceName, string what, Func<T> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (Exception e) when (e is FormatException or ConfigurationException or InvalidCastException or OverflowException)
-        {
-            errors.Add($"{sourceName}: {what} has the wrong type ({e.Message})");
-            return default!;
-        }
+        if (reader.Errors.Count > 0)
+            throw new SpecValidationException(sourceName, reader.Errors.ToList());
     }
 }

@@ -1,124 +1,198 @@
-using System.Text.RegularExpressions;
+using System.Collections.Immutable;
+using System.Globalization;
 using VMPlant.Messages;
 
 namespace VMPlant.Actors.Domain;
 
 /// <summary>
-/// Checks a spec before anything is built from it. Every message names the action and the field at fault, so a
-/// user can fix the file without guessing.
+/// Checks a <see cref="VmSpec"/>'s content, however it was made (parsed, or received in a message). It never throws on
+/// malformed input such as null fields; each problem becomes a <see cref="SpecError"/> naming the action and field:
+/// <list type="bullet">
+/// <item>name: missing, or not <see cref="SpecLimits.VmNamePattern"/>; resources: missing or out of range;</item>
+/// <item>no actions, or more than <see cref="SpecLimits.MaxActions"/>;</item>
+/// <item>per action: missing/blank or malformed id, missing/blank or unacceptable kind, blank arg keys or null values,
+/// blank/unknown <c>after</c> ids, depending on itself, cost not within 0..<see cref="SpecLimits.MaxActionCostSeconds"/>;</item>
+/// <item>ids used twice; dependency cycles, named in run order ("cycle: a -> b -> c -> a");</item>
+/// <item>two actions with the same content (kind, args and prerequisites), which would share one identity.</item>
+/// </list>
+/// Null args and a default <c>after</c> array are read as empty.
 /// </summary>
-public static partial class VmSpecValidator
+public static class VmSpecValidator
 {
-    /// <summary>Costs are estimated seconds; a week for one action is already implausible.</summary>
-    public const double MaxCost = 7 * 24 * 3600;
+    public static IReadOnlyList<SpecError> Validate(VmSpec spec) => Analyse(spec).Errors;
 
-    public static readonly IReadOnlySet<string> KnownKinds =
-        new HashSet<string> { "install-os", "install-package", "copy-file", "run-script", "set-property" };
-
-    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
-    private static partial Regex SafeName();
-
-    [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,64}\z")]
-    private static partial Regex ActionId();
-
-    [GeneratedRegex(@"\A[a-z][a-z0-9]*(-[a-z0-9]+)*\z")]
-    private static partial Regex Kind();
-
+    /// <exception cref="SpecValidationException">With every error found.</exception>
     public static void EnsureValid(VmSpec spec)
     {
         var errors = Validate(spec);
-        if (errors.Count > 0) throw new SpecValidationException(errors);
+        if (errors.Count > 0)
+            throw new SpecValidationException(null, errors);
     }
 
-    public static IReadOnlyList<string> Validate(VmSpec spec)
+    internal static SpecAnalysis Analyse(VmSpec? spec)
     {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(spec.Name) || !SafeName().IsMatch(spec.Name))
-            errors.Add($"name '{spec.Name}' is not usable as a VM name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        ValidateResources(spec.Resources, errors);
-        if (spec.Actions.IsDefaultOrEmpty)
+        var errors = new List<SpecError>();
+        if (spec is null)
+            return new SpecAnalysis([SpecError.ForSpec("spec", "is missing")], null, null, null);
+
+        CheckName(spec.Name, errors);
+        CheckResources(spec.Resources, errors);
+
+        var actions = spec.Actions.IsDefault ? [] : spec.Actions;
+        if (actions.Length == 0)
         {
-            errors.Add($"spec '{spec.Name}' has no actions");
-            return errors;
+            errors.Add(SpecError.ForSpec("actions", "the spec has no actions"));
+            return new SpecAnalysis(errors, null, null, null);
         }
-        ValidateActions(spec.Actions, errors);
-        return errors;
-    }
-
-    /// <summary>Action-level checks, shared by whole specs and by actions added to a running VM.</summary>
-    public static void ValidateActions(IReadOnlyList<ActionSpec> actions, List<string> errors)
-    {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < actions.Count; i++)
+        if (actions.Length > SpecLimits.MaxActions)
         {
-            var a = actions[i];
-            var where = string.IsNullOrWhiteSpace(a.Id) ? $"action #{i + 1}" : $"action '{a.Id}'";
-            if (string.IsNullOrWhiteSpace(a.Id)) errors.Add($"{where}: id is missing");
-            else if (!ActionId().IsMatch(a.Id)) errors.Add($"{where}: id must be 1-64 letters, digits, '.', '_' or '-'");
-            else if (!ids.Add(a.Id)) errors.Add($"{where}: id is used by more than one action");
-
-            if (string.IsNullOrWhiteSpace(a.Kind)) errors.Add($"{where}: kind is missing");
-            else if (!Kind().IsMatch(a.Kind))
-                errors.Add($"{where}: kind '{a.Kind}' is not a kind (lowercase words joined by '-', e.g. {string.Join(", ", KnownKinds.Order())})");
-
-            if (!double.IsFinite(a.Cost) || a.Cost < 0 || a.Cost > MaxCost)
-                errors.Add($"{where}: cost must be between 0 and {MaxCost} seconds, got {a.Cost}");
-            if (a.Args is not null && a.Args.Keys.Any(string.IsNullOrWhiteSpace))
-                errors.Add($"{where}: args has a blank key");
+            errors.Add(SpecError.ForSpec("actions", $"{actions.Length} actions exceed the limit of {SpecLimits.MaxActions}"));
+            return new SpecAnalysis(errors, null, null, null);
         }
 
-        foreach (var a in actions.Where(a => !string.IsNullOrWhiteSpace(a.Id)))
+        var refs = actions.Select((a, i) => a?.Id is { } id && SpecLimits.ActionId().IsMatch(id) ? id : $"#{i + 1}").ToArray();
+        var knownIds = actions.Where(a => a?.Id is not null).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < actions.Length; i++)
+            CheckAction(actions[i], i, refs[i], knownIds, errors);
+        var idsUnique = CheckDuplicateIds(actions, errors);
+
+        var structureKnown = idsUnique && actions.All(a => a is not null && !string.IsNullOrWhiteSpace(a.Id));
+        if (!structureKnown)
+            return new SpecAnalysis(errors, null, null, null);
+
+        var graph = ActionGraph.From(actions);
+        var order = TopologicalSorter.Sort(graph);
+        if (order.Length < graph.Count)
         {
-            foreach (var prerequisite in a.After.IsDefault ? [] : a.After)
+            var unplaced = Enumerable.Range(0, graph.Count).Except(order);
+            foreach (var cycle in CycleFinder.Find(graph, unplaced))
             {
-                if (prerequisite == a.Id) errors.Add($"action '{a.Id}': after names the action itself");
-                else if (!ids.Contains(prerequisite)) errors.Add($"action '{a.Id}': after names unknown action '{prerequisite}'");
+                var text = string.Join(" -> ", cycle.Select(p => actions[p].Id));
+                errors.Add(SpecError.ForAction(refs[cycle[0]], "after", $"cycle: {text}"));
             }
+            return new SpecAnalysis(errors, null, null, null);
         }
-        if (errors.Count == 0 && FindCycle(actions) is { } cycle)
-            errors.Add("cycle: " + string.Join(" -> ", cycle));
+        if (errors.Count > 0)
+            return new SpecAnalysis(errors, null, null, null);
+
+        var identities = IdentityCalculator.Compute(graph, order);
+        CheckSameContent(actions, identities, errors);
+        return errors.Count > 0
+            ? new SpecAnalysis(errors, null, null, null)
+            : new SpecAnalysis(errors, graph, order, identities);
     }
 
-    private static void ValidateResources(ResourceSpec? r, List<string> errors)
+    private static void CheckName(string? name, List<SpecError> errors)
     {
-        if (r is null)
+        if (string.IsNullOrWhiteSpace(name))
+            errors.Add(SpecError.ForSpec("name", "is missing"));
+        else if (!SpecLimits.VmName().IsMatch(name))
+            errors.Add(SpecError.ForSpec("name", $"'{name}' is not a valid VM name (expected {SpecLimits.VmNamePattern})"));
+    }
+
+    private static void CheckResources(ResourceSpec? resources, List<SpecError> errors)
+    {
+        if (resources is null)
         {
-            errors.Add("resources are missing");
+            errors.Add(SpecError.ForSpec("resources", "is missing"));
             return;
         }
-        if (r.Vcpus is < 1 or > 1024) errors.Add($"resources.vcpus must be between 1 and 1024, got {r.Vcpus}");
-        if (r.MemoryMiB is < 16 or > 16L * 1024 * 1024) errors.Add($"resources.memory-mib must be between 16 and 16777216 (16 TiB), got {r.MemoryMiB}");
-        if (r.DiskGiB is < 1 or > 64L * 1024) errors.Add($"resources.disk-gib must be between 1 and 65536 (64 TiB), got {r.DiskGiB}");
+        CheckRange("resources.vcpus", resources.Vcpus, SpecLimits.MinVcpus, SpecLimits.MaxVcpus, errors);
+        CheckRange("resources.memory-mib", resources.MemoryMiB, SpecLimits.MinMemoryMiB, SpecLimits.MaxMemoryMiB, errors);
+        CheckRange("resources.disk-gib", resources.DiskGiB, SpecLimits.MinDiskGiB, SpecLimits.MaxDiskGiB, errors);
     }
 
-    /// <summary>The first dependency cycle in spec order, as a closed path (a -> b -> a), or null.</summary>
-    private static IReadOnlyList<string>? FindCycle(IReadOnlyList<ActionSpec> actions)
+    private static void CheckRange(string field, long value, long min, long max, List<SpecError> errors)
     {
-        var after = actions.ToDictionary(a => a.Id, a => a.After.IsDefault ? [] : a.After, StringComparer.Ordinal);
-        var state = new Dictionary<string, bool>(StringComparer.Ordinal); // false: on the current path, true: done
-        var path = new List<string>();
+        if (value < min || value > max)
+            errors.Add(SpecError.ForSpec(field, $"{value} is out of range {min}..{max}"));
+    }
 
-        IReadOnlyList<string>? Visit(string id)
+    private static void CheckAction(ActionSpec? action, int index, string actionRef, HashSet<string> knownIds, List<SpecError> errors)
+    {
+        if (action is null)
         {
-            if (state.TryGetValue(id, out var done))
-                return done ? null : path.Skip(path.IndexOf(id)).Append(id).ToList();
-            state[id] = false;
-            path.Add(id);
-            foreach (var prerequisite in after[id])
-                if (Visit(prerequisite) is { } cycle) return cycle;
-            path.RemoveAt(path.Count - 1);
-            state[id] = true;
-            return null;
+            errors.Add(SpecError.ForAction(actionRef, "", "is missing"));
+            return;
         }
 
-        foreach (var action in actions)
-            if (Visit(action.Id) is { } cycle)
+        if (string.IsNullOrWhiteSpace(action.Id))
+            errors.Add(SpecError.ForAction(actionRef, "id", "is missing"));
+        else if (!SpecLimits.ActionId().IsMatch(action.Id))
+            errors.Add(SpecError.ForAction(actionRef, "id",
+                $"'{action.Id}' is not a valid action id (expected {SpecLimits.ActionIdPattern})"));
+
+        if (string.IsNullOrWhiteSpace(action.Kind))
+            errors.Add(SpecError.ForAction(actionRef, "kind", "is missing"));
+        else if (!ActionKinds.IsAcceptable(action.Kind))
+            errors.Add(SpecError.ForAction(actionRef, "kind",
+                $"'{action.Kind}' is not a known kind ({string.Join(", ", ActionKinds.WellKnown)}) and does not match {ActionKinds.KindPattern}"));
+
+        foreach (var (key, value) in action.Args ?? ImmutableSortedDictionary<string, string>.Empty)
+        {
+            if (string.IsNullOrWhiteSpace(key))
+                errors.Add(SpecError.ForAction(actionRef, "args", "has a blank key"));
+            else if (value is null)
+                errors.Add(SpecError.ForAction(actionRef, $"args.{key}", "is null"));
+        }
+
+        CheckAfter(action, actionRef, knownIds, errors);
+
+        if (!(action.Cost >= 0 && action.Cost <= SpecLimits.MaxActionCostSeconds))
+            errors.Add(SpecError.ForAction(actionRef, "cost",
+                $"{action.Cost.ToString(CultureInfo.InvariantCulture)} is not between 0 and {SpecLimits.MaxActionCostSeconds} seconds (7 days)"));
+    }
+
+    private static void CheckAfter(ActionSpec action, string actionRef, HashSet<string> knownIds, List<SpecError> errors)
+    {
+        var after = action.After.IsDefault ? [] : action.After;
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in after)
+        {
+            if (string.IsNullOrWhiteSpace(id))
             {
-                // Found by following "after" edges backwards; report it in execution order.
-                var forward = cycle.ToList();
-                forward.Reverse();
-                return forward;
+                if (reported.Add(""))
+                    errors.Add(SpecError.ForAction(actionRef, "after", "contains a blank id"));
             }
-        return null;
+            else if (string.Equals(id, action.Id, StringComparison.Ordinal))
+            {
+                if (reported.Add(id))
+                    errors.Add(SpecError.ForAction(actionRef, "after", "depends on itself"));
+            }
+            else if (!knownIds.Contains(id) && reported.Add(id))
+            {
+                errors.Add(SpecError.ForAction(actionRef, "after", $"unknown action '{id}'"));
+            }
+        }
+    }
+
+    private static bool CheckDuplicateIds(ImmutableArray<ActionSpec> actions, List<SpecError> errors)
+    {
+        var duplicates = actions
+            .Select((action, index) => (Id: action?.Id, Position: index + 1))
+            .Where(a => !string.IsNullOrWhiteSpace(a.Id))
+            .GroupBy(a => a.Id!, StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .ToList();
+        foreach (var group in duplicates)
+        {
+            var positions = string.Join(", ", group.Select(a => $"#{a.Position}"));
+            errors.Add(SpecError.ForAction(group.Key, "id", $"is used by more than one action ({positions})"));
+        }
+        return duplicates.Count == 0;
+    }
+
+    private static void CheckSameContent(ImmutableArray<ActionSpec> actions, ActionIdentity[] identities, List<SpecError> errors)
+    {
+        var firstWithIdentity = new Dictionary<ActionIdentity, int>();
+        for (var i = 0; i < actions.Length; i++)
+        {
+            if (!firstWithIdentity.TryAdd(identities[i], i))
+            {
+                var first = actions[firstWithIdentity[identities[i]]].Id;
+                errors.Add(SpecError.ForAction(actions[i].Id, "",
+                    $"has the same kind, args and prerequisites as '{first}', so the two cannot be told apart"));
+            }
+        }
     }
 }

@@ -412,7 +412,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
             capacity.Free,
             _state.Vms.Values.Count(v => v.HoldsCapacity),
             _state.Images.Values.OrderBy(i => i.ImageId, StringComparer.Ordinal)
-                .Select(i => new GoldenImageInfo(i.ImageId, i.Volume, i.Actions, i.BuildCost, _state.Cache.HitsOf(i.ImageId)))
+                .Select(i => new GoldenImageInfo(i.ImageId, i.Volume, i.Actions, i.BuildCost, _state.Cache.TryGetUsage(i.ImageId, out var usage) ? usage.Hits : 0))
                 .ToImmutableArray());
     }
 

@@ -10,18 +10,21 @@ public sealed record PlantSnapshot(
     ImmutableArray<PlantVm> Vms,
     ImmutableDictionary<string, string> VmIdByRequest,
     ImmutableArray<ImageRecord> Images,
-    ImmutableArray<ImageUsage> Usage) : IVmPlantSnapshot
+    ImmutableArray<ImageUsageRecord> Usage) : IVmPlantSnapshot
 {
     public static PlantSnapshot Of(PlantState state) => new(
         state.Vms.Values.ToImmutableArray(),
         state.VmIdByRequest,
         state.Images.Values.ToImmutableArray(),
-        state.Images.Keys.Select(id => state.Cache.UsageOf(id)).ToImmutableArray());
+        state.Images.Keys
+            .Select(id => state.Cache.TryGetUsage(id, out var usage) ? new ImageUsageRecord(id, usage.Hits, usage.LastUsed) : null)
+            .OfType<ImageUsageRecord>()
+            .ToImmutableArray());
 
     public PlantState Restore(CachePolicy policy, GoldenImage baseImage)
     {
-        var cache = Images.Aggregate(ImageCache.Create(policy, baseImage), (c, i) => c.Publish(PlantState.ToGoldenImage(i)));
-        cache = Usage.Aggregate(cache, (c, u) => c.WithUsage(u));
+        var cache = Images.Aggregate(PlantState.Initial(policy, baseImage).Cache, (c, i) => c.Publish(PlantState.ToGoldenImage(i)));
+        cache = Usage.Aggregate(cache, (c, u) => c.WithUsage(u.ImageId, new ImageUsage(u.Hits, u.LastUsed)));
         return new PlantState(
             Vms.ToImmutableDictionary(v => v.VmId),
             VmIdByRequest,
@@ -29,3 +32,6 @@ public sealed record PlantSnapshot(
             cache);
     }
 }
+
+/// <summary>An image's usage as a snapshot stores it.</summary>
+public sealed record ImageUsageRecord(string ImageId, long Hits, DateTimeOffset LastUsed);

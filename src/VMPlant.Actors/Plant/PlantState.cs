@@ -16,7 +16,7 @@ public sealed record PlantState(
         ImmutableDictionary<string, PlantVm>.Empty,
         ImmutableDictionary<string, string>.Empty,
         ImmutableDictionary<string, ImageRecord>.Empty,
-        ImageCache.Create(policy, baseImage));
+        new ImageCache(policy).Publish(baseImage));
 
     public PlantState Apply(IVmPlantEvent e) => e switch
     {

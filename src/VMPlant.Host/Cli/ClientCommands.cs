@@ -54,7 +54,7 @@ public static class ClientCommands
     {
         var parts = f.Split('=', 2);
         if (parts.Length != 2 || parts[0].Length == 0)
-            throw new SpecValidationException($"--where expects key=value, got '{f}'");
+            throw new FormatException($"--where expects key=value, got '{f}'");
         return new VmFilter(parts[0].Trim(), parts[1].Trim());
     }).ToImmutableArray();
 
@@ -71,7 +71,7 @@ public static class ClientCommands
             if (message is EstimateVm estimate) VmSpecValidator.EnsureValid(estimate.Spec);
             config = NodeConfig.Load(parse.GetValue(CommonOptions.Config));
         }
-        catch (Exception e) when (e is SpecValidationException or ConfigurationException or IOException)
+        catch (Exception e) when (e is SpecValidationException or ConfigurationException or IOException or FormatException)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.BadInput;

@@ -24,7 +24,7 @@ public static class ServeCommand
             {
                 node = VmPlantNode.Start(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides));
             }
-            catch (Exception e) when (e is ConfigurationException or IOException)
+            catch (Exception e) when (e is ConfigurationException or IOException or VMPlant.Actors.Domain.SpecValidationException)
             {
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.BadInput;
@@ -33,14 +33,8 @@ public static class ServeCommand
             Console.WriteLine($"VMPlant node listening on {address}");
             Console.WriteLine($"clients connect to {address}/system/receptionist");
             Console.WriteLine("press Ctrl-C to stop");
-            try
-            {
-                await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), node.System.WhenTerminated);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl-C or SIGTERM: fall through to a graceful leave.
-            }
+            // Ctrl-C or SIGTERM cancels the delay; then the node leaves gracefully.
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), node.System.WhenTerminated);
             Console.WriteLine("leaving the cluster…");
             await node.DisposeAsync();
             return ExitCodes.Ok;

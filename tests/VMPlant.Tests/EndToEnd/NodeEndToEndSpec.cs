@@ -22,7 +22,7 @@ public sealed class NodeEndToEndSpec : IAsyncLifetime
           { name = alpha, test-node { cpus = 8, memory-mib = 16384, pool-gib = 80 } }
           {
             name = beta
-            test-node { cpus = 4, memory-mib = 8192, pool-gib = 60 }
+            test-node { cpus = 4, memory-mib = 16384, pool-gib = 60 }
             seed-images = [ { spec = "{{Example("debian-mpi.conf")}}", up-to = [os] } ]
           }
         ]
@@ -40,12 +40,12 @@ public sealed class NodeEndToEndSpec : IAsyncLifetime
         var spec = VmSpecParser.ParseFile(Example("debian-mpi.conf"));
         var first = await _node.AskAsync<VmCreated>(new CreateVm("e2e-1", spec));
         Assert.Equal("beta", first.Vm.Plant); // beta's seeded OS image saves 600 s
-        Assert.Equal(["hosts", "mpi"], first.Report.PerformedActionIds.Order().ToArray());
+        Assert.Equal(["hosts", "mpi", "ssh-keys"], first.Report.PerformedActionIds.Order().ToArray());
         Assert.Equal(2, first.Report.Bids.Length);
 
         var second = await _node.AskAsync<VmCreated>(new CreateVm("e2e-2", spec));
         Assert.Empty(second.Report.PerformedActionIds);
-        Assert.Equal(3, second.Report.SkippedActionIds.Length);
+        Assert.Equal(4, second.Report.SkippedActionIds.Length);
         Assert.NotEqual(first.Vm.VmId, second.Vm.VmId);
 
         using var beta = LibvirtConnection.Open("test://" + Path.Combine(_data.Path, "plants", "beta", "node.xml"));
@@ -63,8 +63,8 @@ public sealed class NodeEndToEndSpec : IAsyncLifetime
     [Fact]
     public async Task A_spec_sharing_only_the_os_step_reuses_the_os_level_image()
     {
-        var lammps = VmSpecParser.ParseFile(Example("debian-mpi-lammps.conf"));
-        var created = await _node.AskAsync<VmCreated>(new CreateVm("e2e-os", lammps));
+        var solver = VmSpecParser.ParseFile(Example("debian-mpi-solver.conf"));
+        var created = await _node.AskAsync<VmCreated>(new CreateVm("e2e-os", solver));
         Assert.Equal("beta", created.Vm.Plant);
         Assert.Equal(["debian"], created.Report.SkippedActionIds.ToArray());
     }
@@ -75,7 +75,7 @@ public sealed class NodeEndToEndSpec : IAsyncLifetime
         var text = await File.ReadAllTextAsync(Example("bad-cycle.conf"));
         var spec = VmSpecParser.Parse(text, "bad-cycle.conf");
         var rejected = await _node.AskAsync<RequestRejected>(new CreateVm("e2e-bad", spec));
-        Assert.Equal("cycle: configure -> restart -> configure", rejected.Reason);
+        Assert.Equal("invalid VM spec: actions[a].after: cycle: a -> b -> c -> a", rejected.Reason);
         Assert.Empty((await _node.AskAsync<VmList>(new ListVms([]))).Vms);
         var plants = await _node.AskAsync<PlantList>(ListPlants.Instance);
         Assert.All(plants.Plants, p => Assert.Equal(0, p.Vms));

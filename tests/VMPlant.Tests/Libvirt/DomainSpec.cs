@@ -19,7 +19,7 @@ public sealed class DomainSpec : IDisposable
         _host.Dispose();
     }
 
-    private Domain Define(string name, string? metadataXml = null) =>
+    private VMPlant.Libvirt.Domain Define(string name, string? metadataXml = null) =>
         _connection.DefineDomain(DomainXml.Build(new DomainDefinition(
             name, Vcpus: 2, MemoryMiB: 512, DiskPath: $"/var/lib/vmplant/images/{name}",
             MetadataXml: metadataXml, MetadataNamespace: metadataXml is null ? null : VmNamespace)));

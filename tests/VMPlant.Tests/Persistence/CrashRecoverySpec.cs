@@ -32,7 +32,7 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
     public async Task Kill_9_mid_stream_loses_no_acknowledged_request_and_duplicates_no_vm(string journal)
     {
         var configFile = await WriteConfigAsync(journal);
-        var specs = new[] { "debian-mpi.conf", "debian-mpi-lammps.conf", "centos-web.conf" }
+        var specs = new[] { "debian-mpi.conf", "debian-mpi-solver.conf", "centos-web.conf" }
             .Select(f => VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, f))).ToArray();
         var requests = Enumerable.Range(0, 24).Select(i => new CreateVm($"crash-{i:D2}", specs[i % specs.Length] with { Name = $"crash{i:D2}", Resources = new ResourceSpec(1, 512, 2) }))
             .ToList();

@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace VMPlant.Actors.Domain;
+
+/// <summary>
+/// Parses text with Akka's HOCON parser and turns its failures into <see cref="SpecValidationException"/>.
+/// It also keeps out the inputs on which that parser does not fail cleanly: optional substitutions (<c>${?x}</c>)
+/// inside a list make it loop forever, and a self-referential substitution (<c>a = ${a} [1]</c>) makes reading
+/// the tree overflow the stack, which no catch can stop.
+/// </summary>
+internal static partial class HoconDocument
+{
+    private const int MaxDepth = 200;
+
+    /// <summary>The fields of the document's root object.</summary>
+    public static IReadOnlyList<KeyValuePair<string, HoconValue>> Load(string text, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(sourceName);
+
+        if (text.Contains("${?", StringComparison.Ordinal))
+            throw Failure(sourceName, "optional substitutions (${?...}) are not supported");
+
+        Config config;
+        try
+        {
+            config = ConfigurationFactory.ParseString(text, RefuseInclude);
+        }
+        catch (IncludeRefusedException refused)
+        {
+            throw Failure(sourceName, refused.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw Failure(sourceName, Explain(e, text));
+        }
+
+        var root = config.Root;
+        if (root is null || !root.IsObject())
+            throw Failure(sourceName, "the document is not an object");
+        if (FindSubstitutionCycle(root, new HashSet<HoconValue>(ReferenceEqualityComparer.Instance),
+                new HashSet<HoconValue>(ReferenceEqualityComparer.Instance), 0) is { } problem)
+            throw Failure(sourceName, problem);
+        return HoconValues.ObjectFields(root);
+    }
+
+    private static SpecValidationException Failure(string sourceName, string problem) =>
+        new(sourceName, [SpecError.ForSpec("hocon", problem)]);
+
+    private static HoconRoot RefuseInclude(string resource) =>
+        throw new IncludeRefusedException($"include \"{resource}\" is not supported: keep a spec in one file");
+
+    private static string Explain(Exception e, string text)
+    {
+        var message = string.Join('\n', e.Message.Split('\n').Select(line => line.TrimEnd()).Where(line => line.Length > 0));
+        if (LooksLikeObjectFollowedByComma(message, text))
+            message += "\nhint: Akka's HOCON parser rejects a comma after 'key { ... }'; write 'key = { ... },' or end the line instead";
+        return message;
+    }
+
+    /// <summary>Akka's parser fails on <c>args { x = 1 }, cost = 2</c>, which HOCON allows.</summary>
+    private static bool LooksLikeObjectFollowedByComma(string message, string text)
+    {
+        var match = UnknownTokenPosition().Match(message);
+        if (!match.Success || !int.TryParse(match.Groups[1].ValueSpan, out var position))
+            return false;
+        if (position < 0 || position >= text.Length || text[position] != ',')
+            return false;
+        var before = text.AsSpan(0, position).TrimEnd();
+        return before.Length > 0 && before[^1] == '}';
+    }
+
+    private static string? FindSubstitutionCycle(HoconValue value, HashSet<HoconValue> onPath, HashSet<HoconValue> cleared, int depth)
+    {
+        if (cleared.Contains(value))
+            return null;
+        if (depth > MaxDepth)
+            return $"the document is nested more than {MaxDepth} levels deep";
+        if (!onPath.Add(value))
+            return "a substitution refers to itself (HOCON self-references such as 'a = ${a} [...]' are not supported)";
+
+        foreach (var element in value.Values)
+        {
+            var children = element switch
+            {
+                HoconObject obj => obj.Items.Values,
+                HoconArray array => array,
+                HoconSubstitution { ResolvedValue: { } resolved } => [resolved],
+                _ => (IEnumerable<HoconValue>)[],
+            };
+            foreach (var child in children)
+            {
+                if (FindSubstitutionCycle(child, onPath, cleared, depth + 1) is { } problem)
+                    return problem;
+            }
+        }
+
+        onPath.Remove(value);
+        cleared.Add(value);
+        return null;
+    }
+
+    [GeneratedRegex(@"^Unknown token at position (\d+)")]
+    private static partial Regex UnknownTokenPosition();
+
+    private sealed class IncludeRefusedException(string message) : Exception(message);
+}
