@@ -22,7 +22,7 @@ results="$root/TestResults"
 rm -rf "$results"
 dotnet test "$root/tests/VMPlant.Tests/VMPlant.Tests.csproj" -c Release \
   --logger "trx;LogFileName=results.trx" --results-directory "$results" \
-  --logger "console;verbosity=normal" "$@"
+  --logger "console;verbosity=minimal" "$@"
 status=$?
 
 trx="$results/results.trx"
