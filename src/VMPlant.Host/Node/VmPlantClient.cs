@@ -42,8 +42,9 @@ public sealed class VmPlantClient : IAsyncDisposable
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp.port = 0
             akka.remote.dot-netty.tcp.hostname = "{hostname}"
-            akka.loglevel = WARNING
-            akka.stdout-loglevel = WARNING
+            # A CLI prints answers, not the transport's shutdown chatter.
+            akka.loglevel = ERROR
+            akka.stdout-loglevel = ERROR
             """).WithFallback(nodeConfig);
         var system = ActorSystem.Create("vmplant-client", config);
         var settings = ClusterClientSettings.Create(system)
