@@ -1,0 +1,79 @@
+using System.Xml.Linq;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using VMPlant.Actors.Plant;
+using VMPlant.Libvirt;
+using VMPlant.Messages;
+using VMPlant.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace VMPlant.Tests.Actors;
+
+/// <summary>
+/// A plant restarted on a hypervisor that changed behind its back: a VM whose domain vanished is marked lost (its
+/// capacity returns), and a domain and a volume the journal never recorded are removed — neither side is dropped silently.
+/// </summary>
+public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)
+{
+    private readonly TempDirectory _data = new();
+
+    [Fact]
+    public void A_restarted_plant_marks_vanished_vms_lost_and_removes_unjournaled_leftovers()
+    {
+        var settings = PlantSettingsBuilder.TestNode("recon", _data.Path);
+        var plant = Sys.ActorOf(PlantActor.Props(settings, TestActor));
+        ExpectMsg<RegisterPlant>();
+        var kept = Build(plant, "keep");
+        var vanished = Build(plant, "gone");
+        Watch(plant);
+        Sys.Stop(plant);
+        ExpectTerminated(plant);
+
+        // Behind the plant's back: its VM "gone" disappears, and a stray domain and volume of this plant appear.
+        var file = TestNodeFile.For(settings);
+        using (var host = LibvirtConnection.Open(file.Uri))
+        {
+            using (var domain = host.LookupDomainByName(vanished.VmId))
+            {
+                domain.Destroy();
+                domain.Undefine();
+            }
+            using var pool = host.LookupStoragePoolByName(settings.Pool);
+            using var stray = pool.CreateVolume(VolumeXml.Build("stray.qcow2", 1L << 30));
+            var metadata = VmMetadata.Build("recon", "stray", "stray", "nobody", "base", []);
+            using var strayDomain = host.DefineDomain(DomainXml.Build(new DomainDefinition("stray", 1, 256, stray.Path,
+                MetadataXml: metadata.ToString(SaveOptions.DisableFormatting), MetadataNamespace: PlantHypervisor.MetadataNamespace)));
+            file.Save(host);
+        }
+
+        var restarted = Sys.ActorOf(PlantActor.Props(settings, TestActor));
+        FishForMessage<RegisterPlant>(_ => true);
+        restarted.Tell(ListPlantVms.Instance);
+        var vms = FishForMessage<VmList>(_ => true).Vms.ToDictionary(v => v.VmId, v => v.State);
+        Assert.Equal(VmState.Running, vms[kept.VmId]);
+        Assert.Equal(VmState.Lost, vms[vanished.VmId]);
+
+        restarted.Tell(GetPlantStatus.Instance);
+        Assert.Equal(1, FishForMessage<PlantStatus>(_ => true).Vms);
+
+        using var after = LibvirtConnection.Open(file.Uri);
+        Assert.Null(after.TryLookupDomainByName("stray"));
+        Assert.NotNull(after.TryLookupDomainByName(kept.VmId));
+        using var afterPool = after.LookupStoragePoolByName(settings.Pool);
+        Assert.Null(afterPool.TryLookupVolumeByName("stray.qcow2"));
+    }
+
+    private VmInfo Build(IActorRef plant, string requestId)
+    {
+        plant.Tell(new Award(requestId, requestId + "-vm", SpecBuilder.DebianOnly(requestId)));
+        ExpectMsg<AwardAccepted>();
+        return FishForMessage<VmReady>(_ => true).Vm;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _data.Dispose();
+    }
+}
