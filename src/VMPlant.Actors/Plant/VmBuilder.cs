@@ -20,12 +20,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
             var diskPath = hypervisor.CloneImage(plan.Match.Image.Volume, PlantVm.VolumeOf(plan.VmId), plan.Dag.Resources.DiskGiB);
             var performed = plan.Match.Reused.Select(ToPerformed).ToList();
             hypervisor.DefineAndStart(plan.VmId, plan.Dag.Resources, diskPath, Metadata(plan, performed));
-            await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
-            hypervisor.Checkpoint();
-
-            var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
-                plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);
-            return new BuildOutcome.Succeeded(plan, info, Report(plan, plan.Match.Missing, clock.Elapsed));
+            return await FinishAsync(plan, performed, clock, cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellation.IsCancellationRequested)
         {
@@ -40,17 +35,22 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
         var clock = Stopwatch.StartNew();
         try
         {
-            var performed = alreadyPerformed.ToList();
-            await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
-            hypervisor.Checkpoint();
-            var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
-                plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);
-            return new BuildOutcome.Succeeded(plan, info, Report(plan, plan.Match.Missing, clock.Elapsed));
+            return await FinishAsync(plan, alreadyPerformed.ToList(), clock, cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellation.IsCancellationRequested)
         {
             return new BuildOutcome.Failed(plan, $"configuring {plan.VmId} on {plantName} failed: {e.Message}");
         }
+    }
+
+    /// <summary>Performs the plan's missing actions on the running domain, makes the host durable, reports the VM.</summary>
+    private async Task<BuildOutcome> FinishAsync(BuildPlan plan, List<PerformedAction> performed, Stopwatch clock, CancellationToken cancellation)
+    {
+        await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
+        hypervisor.Checkpoint();
+        var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
+            plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);
+        return new BuildOutcome.Succeeded(plan, info, Report(plan, plan.Match.Missing, clock.Elapsed));
     }
 
     private async Task PerformAsync(BuildPlan plan, IReadOnlyList<DagAction> actions, List<PerformedAction> performed, CancellationToken cancellation)
