@@ -108,6 +108,25 @@ public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig
     }
 
     [Fact]
+    public void An_award_the_winner_never_answers_goes_to_the_next_bid_after_the_award_timeout()
+    {
+        var (shop, a, b) = ShopWithTwoPlants();
+        var spec = SpecBuilder.MpiSolver();
+        shop.Tell(new CreateVm("r-silent", spec));
+        a.ExpectMsg<RequestBid>();
+        a.Reply(new Bid("r-silent", Offer("a", 1)));
+        b.ExpectMsg<RequestBid>();
+        b.Reply(new Bid("r-silent", Offer("b", 2)));
+
+        a.ExpectMsg<Award>(); // and a stays silent
+        var award = b.ExpectMsg<Award>(TimeSpan.FromSeconds(5));
+        b.Reply(new AwardAccepted("r-silent", "b"));
+        shop.Tell(new VmReady("r-silent", Built(award.VmId, "b", spec), PlantReport("b")), b.Ref);
+        var created = ExpectMsg<VmCreated>();
+        Assert.Contains(created.Report.Declines, d => d.Plant == "a" && d.Reason.StartsWith("did not answer the award"));
+    }
+
+    [Fact]
     public void The_same_request_id_gets_the_first_outcome_and_never_a_second_award()
     {
         var (shop, a, b) = ShopWithTwoPlants();
