@@ -3,29 +3,12 @@ using Xunit;
 
 namespace VMPlant.Tests.Libvirt;
 
-public sealed class StoragePoolSpec : IDisposable
+public sealed class StoragePoolSpec : OpenPool
 {
-    private readonly FakeHost _host = new();
-    private readonly LibvirtConnection _connection;
-    private readonly StoragePool _pool;
-
-    public StoragePoolSpec()
-    {
-        _connection = _host.Open();
-        _pool = _connection.LookupStoragePoolByName("images");
-    }
-
-    public void Dispose()
-    {
-        _pool.Dispose();
-        _connection.Dispose();
-        _host.Dispose();
-    }
-
     [Fact]
     public void Pool_is_running_with_the_requested_space_available()
     {
-        var info = _pool.GetInfo();
+        var info = Pool.GetInfo();
 
         Assert.Equal(StoragePoolState.Running, info.State);
         Assert.Equal((ulong)(10 * FakeHost.GiB), info.AvailableBytes);
@@ -35,7 +18,7 @@ public sealed class StoragePoolSpec : IDisposable
     }
 
     [Fact]
-    public void Full_size_pool_has_no_reserve_volume()
+    public void Full_sizePool_has_no_reserve_volume()
     {
         using var host = new FakeHost(new TestNodeDefinition(2, 1024, "big", TestNodeXml.DriverPoolCapacityBytes));
         using var connection = host.Open();
@@ -49,9 +32,9 @@ public sealed class StoragePoolSpec : IDisposable
     [Fact]
     public void Volumes_beyond_the_free_space_fail_with_libvirts_reason()
     {
-        using var first = _pool.CreateVolume(VolumeXml.Build("vm-1", 6 * FakeHost.GiB));
+        using var first = Pool.CreateVolume(VolumeXml.Build("vm-1", 6 * FakeHost.GiB));
 
-        var error = Assert.Throws<LibvirtException>(() => _pool.CreateVolume(VolumeXml.Build("vm-2", 6 * FakeHost.GiB)));
+        var error = Assert.Throws<LibvirtException>(() => Pool.CreateVolume(VolumeXml.Build("vm-2", 6 * FakeHost.GiB)));
 
         Assert.Equal("virStorageVolCreateXML", error.Operation);
         Assert.Equal("pool 'images' (volume 'vm-2')", error.Target);
@@ -59,15 +42,15 @@ public sealed class StoragePoolSpec : IDisposable
         Assert.Contains("Not enough free space in pool", error.Message);
         Assert.Equal(1, error.Code); // VIR_ERR_INTERNAL_ERROR
         Assert.Equal(12, error.ErrorDomain); // VIR_FROM_TEST
-        Assert.Null(_pool.TryLookupVolumeByName("vm-2"));
+        Assert.Null(Pool.TryLookupVolumeByName("vm-2"));
     }
 
     [Fact]
     public void A_clone_that_does_not_fit_fails_naming_the_clone()
     {
-        using var source = _pool.CreateVolume(VolumeXml.Build("base", 6 * FakeHost.GiB));
+        using var source = Pool.CreateVolume(VolumeXml.Build("base", 6 * FakeHost.GiB));
 
-        var error = Assert.Throws<LibvirtException>(() => _pool.CloneVolume(VolumeXml.Build("vm-1", 6 * FakeHost.GiB), source));
+        var error = Assert.Throws<LibvirtException>(() => Pool.CloneVolume(VolumeXml.Build("vm-1", 6 * FakeHost.GiB), source));
 
         Assert.StartsWith("virStorageVolCreateXMLFrom on pool 'images' (volume 'vm-1') failed: ", error.Message);
         Assert.Contains("Not enough free space in pool", error.LibvirtMessage);
@@ -76,8 +59,8 @@ public sealed class StoragePoolSpec : IDisposable
     [Fact]
     public void Lookup_of_a_missing_volume_throws_and_try_lookup_returns_null()
     {
-        Assert.Null(_pool.TryLookupVolumeByName("missing"));
-        var error = Assert.Throws<LibvirtException>(() => _pool.LookupVolumeByName("missing"));
+        Assert.Null(Pool.TryLookupVolumeByName("missing"));
+        var error = Assert.Throws<LibvirtException>(() => Pool.LookupVolumeByName("missing"));
         Assert.Equal(50, error.Code); // VIR_ERR_NO_STORAGE_VOL
         Assert.Contains("pool 'images' (volume 'missing')", error.Message);
     }
@@ -85,14 +68,14 @@ public sealed class StoragePoolSpec : IDisposable
     [Fact]
     public void Lists_volumes_and_refreshes()
     {
-        using (_pool.CreateVolume(VolumeXml.Build("a", FakeHost.GiB)))
-        using (_pool.CreateVolume(VolumeXml.Build("b", FakeHost.GiB)))
+        using (Pool.CreateVolume(VolumeXml.Build("a", FakeHost.GiB)))
+        using (Pool.CreateVolume(VolumeXml.Build("b", FakeHost.GiB)))
         {
         }
 
-        _pool.Refresh();
+        Pool.Refresh();
 
-        var volumes = _pool.ListAllVolumes();
+        var volumes = Pool.ListAllVolumes();
         var names = volumes.Select(v => v.Name).Order().ToList();
         foreach (var volume in volumes)
             volume.Dispose();
@@ -102,7 +85,7 @@ public sealed class StoragePoolSpec : IDisposable
     [Fact]
     public void Malformed_volume_xml_fails_with_context()
     {
-        var error = Assert.Throws<LibvirtException>(() => _pool.CreateVolume("<volume><name>x"));
+        var error = Assert.Throws<LibvirtException>(() => Pool.CreateVolume("<volume><name>x"));
 
         Assert.Equal("pool 'images' (volume (malformed XML))", error.Target);
     }

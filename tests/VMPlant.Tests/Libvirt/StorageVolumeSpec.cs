@@ -4,29 +4,12 @@ using Xunit;
 
 namespace VMPlant.Tests.Libvirt;
 
-public sealed class StorageVolumeSpec : IDisposable
+public sealed class StorageVolumeSpec : OpenPool
 {
-    private readonly FakeHost _host = new();
-    private readonly LibvirtConnection _connection;
-    private readonly StoragePool _pool;
-
-    public StorageVolumeSpec()
-    {
-        _connection = _host.Open();
-        _pool = _connection.LookupStoragePoolByName("images");
-    }
-
-    public void Dispose()
-    {
-        _pool.Dispose();
-        _connection.Dispose();
-        _host.Dispose();
-    }
-
     [Fact]
     public void Created_volume_has_name_path_key_and_size()
     {
-        using var volume = _pool.CreateVolume(VolumeXml.Build("vm-1", 2 * FakeHost.GiB));
+        using var volume = Pool.CreateVolume(VolumeXml.Build("vm-1", 2 * FakeHost.GiB));
 
         Assert.Equal("vm-1", volume.Name);
         Assert.Equal("/var/lib/vmplant/images/vm-1", volume.Path);
@@ -39,44 +22,44 @@ public sealed class StorageVolumeSpec : IDisposable
     [Fact]
     public void Clone_is_a_full_copy_that_outlives_its_source()
     {
-        using var source = _pool.CreateVolume(VolumeXml.Build("base", 2 * FakeHost.GiB));
-        var before = _pool.GetInfo();
+        using var source = Pool.CreateVolume(VolumeXml.Build("base", 2 * FakeHost.GiB));
+        var before = Pool.GetInfo();
 
-        using var clone = _pool.CloneVolume(VolumeXml.Build("vm-1", 2 * FakeHost.GiB), source);
+        using var clone = Pool.CloneVolume(VolumeXml.Build("vm-1", 2 * FakeHost.GiB), source);
         source.Delete();
 
         Assert.Equal("vm-1", clone.Name);
         Assert.Equal(2UL * 1024 * 1024 * 1024, clone.GetInfo().CapacityBytes);
         Assert.Null(XElement.Parse(clone.GetXmlDesc()).Element("backingStore"));
-        Assert.Equal(before.AllocationBytes, _pool.GetInfo().AllocationBytes); // clone charged, source freed
-        Assert.NotNull(_pool.TryLookupVolumeByName("vm-1"));
+        Assert.Equal(before.AllocationBytes, Pool.GetInfo().AllocationBytes); // clone charged, source freed
+        Assert.NotNull(Pool.TryLookupVolumeByName("vm-1"));
     }
 
     // Fact (2): the test driver accepts <backingStore>, keeps it, and charges full capacity.
     [Fact]
     public void Overlay_keeps_its_backing_store()
     {
-        using var baseImage = _pool.CreateVolume(VolumeXml.Build("base", 2 * FakeHost.GiB));
-        var before = _pool.GetInfo().AllocationBytes;
+        using var baseImage = Pool.CreateVolume(VolumeXml.Build("base", 2 * FakeHost.GiB));
+        var before = Pool.GetInfo().AllocationBytes;
 
-        using var overlay = _pool.CreateVolume(VolumeXml.Build("vm-1", 2 * FakeHost.GiB, backingStorePath: baseImage.Path));
+        using var overlay = Pool.CreateVolume(VolumeXml.Build("vm-1", 2 * FakeHost.GiB, backingStorePath: baseImage.Path));
 
         var backing = XElement.Parse(overlay.GetXmlDesc()).Element("backingStore")!;
         Assert.Equal(baseImage.Path, backing.Element("path")!.Value);
         Assert.Equal("qcow2", backing.Element("format")!.Attribute("type")!.Value);
-        Assert.Equal(before + 2UL * 1024 * 1024 * 1024, _pool.GetInfo().AllocationBytes);
+        Assert.Equal(before + 2UL * 1024 * 1024 * 1024, Pool.GetInfo().AllocationBytes);
     }
 
     [Fact]
     public void Deleted_volume_is_gone_and_its_space_returned()
     {
-        var before = _pool.GetInfo();
-        using var volume = _pool.CreateVolume(VolumeXml.Build("vm-1", FakeHost.GiB));
+        var before = Pool.GetInfo();
+        using var volume = Pool.CreateVolume(VolumeXml.Build("vm-1", FakeHost.GiB));
 
         volume.Delete();
 
-        Assert.Null(_pool.TryLookupVolumeByName("vm-1"));
-        Assert.Equal(before, _pool.GetInfo());
+        Assert.Null(Pool.TryLookupVolumeByName("vm-1"));
+        Assert.Equal(before, Pool.GetInfo());
         var error = Assert.Throws<LibvirtException>(volume.GetInfo);
         Assert.Equal("virStorageVolGetInfo", error.Operation);
         Assert.Equal("volume 'vm-1'", error.Target);
@@ -85,7 +68,7 @@ public sealed class StorageVolumeSpec : IDisposable
     [Fact]
     public void Thousands_of_clones_and_deletes_release_every_handle()
     {
-        var connection = _host.Open();
+        var connection = Host.Open();
         using (var pool = connection.LookupStoragePoolByName("images"))
         using (var source = pool.CreateVolume(VolumeXml.Build("base", FakeHost.GiB)))
         {
