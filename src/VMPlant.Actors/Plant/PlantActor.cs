@@ -14,7 +14,7 @@ namespace VMPlant.Actors.Plant;
 /// </summary>
 public sealed class PlantActor : ReceivePersistentActor, IWithTimers
 {
-    private static readonly TimeSpan RegisterInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RegisterInterval = TimeSpan.FromSeconds(2);
 
     private readonly PlantSettings _settings;
     private readonly IActorRef _shop;

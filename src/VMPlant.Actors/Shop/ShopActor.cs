@@ -24,12 +24,16 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, List<IActorRef>> _destroying = [];
     // Plant outcomes that overtook their own award decision (the auction reports after the plant accepted).
     private readonly Dictionary<string, object> _outcomesBeforeAward = [];
+    // Requests with an auction running right now (never two auctions for one request).
+    private readonly HashSet<string> _auctions = [];
     private ShopState _state = ShopState.Empty;
     private long _lastSnapshotSequenceNr;
 
     public ShopActor(ShopSettings settings)
     {
         _settings = settings;
+        if (settings.JournalPluginId.Length > 0) JournalPluginId = settings.JournalPluginId;
+        if (settings.SnapshotPluginId.Length > 0) SnapshotPluginId = settings.SnapshotPluginId;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -94,6 +98,12 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         {
             _plants.Remove(name);
             _log.Warning("Plant {Plant} is gone; it gets no more bid requests until it registers again", name);
+            // Requests it was building are bid again (same VM id); if it comes back with the VM, the duplicate is removed.
+            foreach (var request in _state.Unfinished.Where(r => r.Status == RequestStatus.Awarded && r.Plant == name && !_auctions.Contains(r.RequestId)).ToList())
+            {
+                _log.Warning("Re-bidding {RequestId}: plant {Plant}, which was building it, is gone", request.RequestId, name);
+                StartAuction(request.RequestId, request.VmId, request.Spec!);
+            }
         }
     }
 
@@ -131,15 +141,23 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         Context.ActorOf(AuctionActor.Props(request, _plants.ToDictionary(), _settings));
     }
 
-    private void StartAuction(string requestId, string vmId, VmSpec spec) =>
+    private void StartAuction(string requestId, string vmId, VmSpec spec)
+    {
+        if (!_auctions.Add(requestId)) return;
         Context.ActorOf(AuctionActor.Props(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self), _plants.ToDictionary(), _settings));
+    }
 
-    private void OnAwarded(AuctionAwarded awarded) =>
+    private void OnAwarded(AuctionAwarded awarded)
+    {
+        _auctions.Remove(awarded.RequestId);
+        // A re-bid that lost the race with the original plant's late outcome: the request is already answered.
+        if (_state.Requests.TryGetValue(awarded.RequestId, out var known) && known.IsFinished) return;
         Persist(new RequestAwarded(awarded.RequestId, awarded.Plant, awarded.Bids, awarded.Declines), e =>
         {
             _state = _state.Apply(e);
             if (_outcomesBeforeAward.Remove(e.RequestId, out var outcome)) Self.Tell(outcome, Sender);
         });
+    }
 
     /// <summary>True (and the outcome kept for later) when the plant answered before the auction reported its award.</summary>
     private bool ArrivedBeforeAward(string requestId, object outcome)
@@ -149,12 +167,16 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         return true;
     }
 
-    private void OnAuctionFailed(AuctionFailed failed) =>
+    private void OnAuctionFailed(AuctionFailed failed)
+    {
+        _auctions.Remove(failed.RequestId);
+        if (_state.Requests.TryGetValue(failed.RequestId, out var known) && known.IsFinished) return;
         Persist(new RequestFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), e =>
         {
             _state = _state.Apply(e);
             Answer(e.RequestId);
         });
+    }
 
     private void OnVmReady(VmReady ready)
     {
@@ -280,7 +302,7 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
 
     private void ResumeUnfinishedRequests()
     {
-        foreach (var request in _state.Unfinished)
+        foreach (var request in _state.Unfinished.Where(r => !_auctions.Contains(r.RequestId)).ToList())
         {
             if (request.Status == RequestStatus.Awarded && request.Plant is { } name && _plants.TryGetValue(name, out var plant))
             {

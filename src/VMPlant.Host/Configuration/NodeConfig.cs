@@ -2,6 +2,7 @@ using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Akka.Configuration.Hocon;
 using Akka.Persistence.Sql;
 
 namespace VMPlant.Host.Configuration;
@@ -32,7 +33,7 @@ public static class NodeConfig
         {
             throw new ConfigurationException($"configuration ({operatorFile ?? DefaultsPath} over the defaults) is not valid HOCON: {e.Message}");
         }
-        return config
+        return WithShopPersistence(config)
             .WithFallback(SqlPersistence.DefaultConfiguration)
             .WithFallback(ClusterSingleton.DefaultConfig())
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
@@ -55,13 +56,95 @@ public static class NodeConfig
         ["VMPLANT_PERSISTENCE_PROVIDER"] = ("vmplant.persistence.provider-name", false),
         ["VMPLANT_CONNECTION_STRING"] = ("vmplant.persistence.connection-string", false),
         ["VMPLANT_PERSISTENCE_PARALLELISM"] = ("vmplant.persistence.parallelism", false),
+        ["VMPLANT_SHOP_PERSISTENCE_PROVIDER"] = ("vmplant.shop.persistence.provider-name", false),
+        ["VMPLANT_SHOP_CONNECTION_STRING"] = ("vmplant.shop.persistence.connection-string", false),
+        // Comma-separated plant names; each plant takes vmplant.plant-defaults (one plant per hypervisor host).
+        ["VMPLANT_PLANTS"] = ("vmplant.plants", true),
+        ["VMPLANT_PLANT_URI"] = ("vmplant.plant-defaults.uri", false),
+        ["VMPLANT_PLANT_DOMAIN_TYPE"] = ("vmplant.plant-defaults.domain-type", false),
+        ["VMPLANT_LOGLEVEL"] = ("akka.loglevel", false),
     };
+
+    /// <summary>Plugin ids of the shop's own journal and snapshot store (used when vmplant.shop.persistence.connection-string is set).</summary>
+    public const string ShopJournalPlugin = "akka.persistence.journal.shop-sql";
+    public const string ShopSnapshotPlugin = "akka.persistence.snapshot-store.shop-sql";
+
+    /// <summary>
+    /// When the shop has a store of its own (a SQLite file shared by the shop nodes of one machine, or another
+    /// database), defines the shop-sql journal and snapshot plugins: the Akka.Persistence.Sql defaults placed at
+    /// new plugin paths, with the shop's connection settings on top.
+    /// </summary>
+    private static Config WithShopPersistence(Config config)
+    {
+        var shop = config.GetConfig("vmplant.shop.persistence");
+        var connection = shop?.GetString("connection-string", "") ?? "";
+        if (string.IsNullOrWhiteSpace(connection)) return config;
+        var settings = ConfigurationFactory.ParseString(string.Join("\n",
+            Set("connection-string", connection),
+            Set("provider-name", shop!.GetString("provider-name")),
+            "auto-initialize = on"));
+        var journal = ConfigurationFactory.ParseString($"parallelism = {shop.GetInt("parallelism", 1)}").WithFallback(settings);
+        var defaults = SqlPersistence.DefaultConfiguration;
+        return config
+            .WithFallback(At(journal.WithFallback(defaults.GetConfig("akka.persistence.journal.sql")), ShopJournalPlugin))
+            .WithFallback(At(settings.WithFallback(defaults.GetConfig("akka.persistence.snapshot-store.sql")), ShopSnapshotPlugin));
+    }
+
+    /// <summary>A config holding <paramref name="inner"/> (flattened) at a dotted path.</summary>
+    private static Config At(Config inner, string path)
+    {
+        var value = Flatten(inner);
+        foreach (var key in path.Split('.').Reverse())
+        {
+            var obj = new HoconObject();
+            obj.Items[key] = value;
+            value = new HoconValue();
+            value.AppendValue(obj);
+        }
+        return new Config(new HoconRoot(value));
+    }
+
+    /// <summary>Merges a config and its fallbacks into one HOCON value.</summary>
+    private static HoconValue Flatten(Config config)
+    {
+        var merged = new HoconObject();
+        foreach (var layer in Layers(config).Reverse())
+            Merge(merged, layer.Root.GetObject());
+        var value = new HoconValue();
+        value.AppendValue(merged);
+        return value;
+    }
+
+    private static IEnumerable<Config> Layers(Config config)
+    {
+        for (var c = config; c is not null; c = c.Fallback) yield return c;
+    }
+
+    private static void Merge(HoconObject target, HoconObject source)
+    {
+        foreach (var (key, value) in source.Items)
+        {
+            if (value.IsObject() && target.Items.TryGetValue(key, out var existing) && existing.IsObject())
+                Merge(existing.GetObject(), value.GetObject());
+            else if (value.IsObject())
+            {
+                var copy = new HoconObject();
+                Merge(copy, value.GetObject());
+                var v = new HoconValue();
+                v.AppendValue(copy);
+                target.Items[key] = v;
+            }
+            else target.Items[key] = value;
+        }
+    }
 
     private static IEnumerable<string> EnvironmentOverrides() =>
         from entry in EnvironmentKeys
         let value = Environment.GetEnvironmentVariable(entry.Key)
         where !string.IsNullOrWhiteSpace(value)
-        select entry.Value.IsList
+        select entry.Key == "VMPLANT_PLANTS"
+            ? $"{entry.Value.Path} = [{string.Join(", ", value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => $"{{ name = {Quote(n)} }}"))}]"
+            : entry.Value.IsList
             ? $"{entry.Value.Path} = [{string.Join(", ", value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Quote))}]"
             : Set(entry.Value.Path, value);
 

@@ -30,7 +30,17 @@ public static class SettingsReader
             shop.GetTimeSpan("award-timeout"),
             shop.GetTimeSpan("status-timeout"),
             shop.GetTimeSpan("resume-delay"),
-            config.GetInt("vmplant.persistence.snapshot-every"));
+            config.GetInt("vmplant.persistence.snapshot-every"),
+            ShopPlugin(shop, "journal-plugin", NodeConfig.ShopJournalPlugin),
+            ShopPlugin(shop, "snapshot-plugin", NodeConfig.ShopSnapshotPlugin));
+    }
+
+    /// <summary>An explicit plugin id, else the shop-sql plugin when the shop has a store of its own, else the default.</summary>
+    private static string ShopPlugin(Config shop, string key, string shopSql)
+    {
+        var explicitId = shop.GetString(key, "") ?? "";
+        if (explicitId.Length > 0) return explicitId;
+        return string.IsNullOrWhiteSpace(shop.GetString("persistence.connection-string", "")) ? "" : shopSql;
     }
 
     public static IReadOnlyList<PlantSettings> Plants(Config config)

@@ -18,15 +18,19 @@ public sealed class VmPlantClient : IAsyncDisposable
     private readonly IActorRef _clusterClient;
     private readonly ImmutableArray<string> _contactPoints;
 
-    private VmPlantClient(ActorSystem system, IActorRef clusterClient, ImmutableArray<string> contactPoints, TimeSpan timeout)
+    private VmPlantClient(ActorSystem system, IActorRef clusterClient, ImmutableArray<string> contactPoints, TimeSpan timeout, TimeSpan retryInterval)
     {
         _system = system;
         _clusterClient = clusterClient;
         _contactPoints = contactPoints;
         Timeout = timeout;
+        RetryInterval = retryInterval;
     }
 
     public TimeSpan Timeout { get; }
+
+    /// <summary>Unanswered requests are resent (same request id) this often until <see cref="Timeout"/> runs out.</summary>
+    public TimeSpan RetryInterval { get; }
 
     /// <summary>Starts a small client actor system on a free loopback port; <paramref name="contactPoints"/> overrides the config's.</summary>
     public static async Task<VmPlantClient> ConnectAsync(Config nodeConfig, IReadOnlyList<string>? contactPoints = null)
@@ -35,38 +39,50 @@ public sealed class VmPlantClient : IAsyncDisposable
             ? contactPoints.ToImmutableArray()
             : nodeConfig.GetStringList("vmplant.client.contact-points").ToImmutableArray();
         var timeout = nodeConfig.GetTimeSpan("vmplant.client.request-timeout");
+        var retryInterval = nodeConfig.GetTimeSpan("vmplant.client.retry-interval", TimeSpan.FromSeconds(5));
         await EnsureReachableAsync(contacts);
 
         var hostname = nodeConfig.GetString("vmplant.node.hostname");
+        var logLevel = nodeConfig.GetString("vmplant.client.loglevel", "WARNING");
         var config = ConfigurationFactory.ParseString($"""
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp.port = 0
             akka.remote.dot-netty.tcp.hostname = "{hostname}"
-            # A CLI prints answers, not the transport's shutdown chatter.
-            akka.loglevel = ERROR
-            akka.stdout-loglevel = ERROR
+            akka.loglevel = {logLevel}
+            akka.stdout-loglevel = {logLevel}
             """).WithFallback(nodeConfig);
         var system = ActorSystem.Create("vmplant-client", config);
         var settings = ClusterClientSettings.Create(system)
             .WithInitialContacts(contacts.Select(ActorPath.Parse).ToImmutableHashSet());
         var client = system.ActorOf(ClusterClient.Props(settings), "vmplant-client");
-        return new VmPlantClient(system, client, contacts, timeout);
+        return new VmPlantClient(system, client, contacts, timeout, retryInterval);
     }
 
-    /// <summary>Sends a request to the shop and waits for its answer.</summary>
+    /// <summary>
+    /// Sends a request to the shop and waits for its answer. Every request in VMPlant.Messages is safe to repeat
+    /// (creates and configures carry their request id), so a request without an answer after
+    /// <see cref="RetryInterval"/> is sent again, e.g. when it was lost with a shop node that died, until the
+    /// overall deadline. The first answer to any copy wins; the shop answers every copy of a request id the same way.
+    /// </summary>
     public async Task<object> AskAsync(IVmPlantMessage request, TimeSpan? timeout = null)
     {
         var wait = timeout ?? Timeout;
-        try
+        var deadline = DateTime.UtcNow + wait;
+        var attempts = new List<Task<object>>();
+        while (deadline - DateTime.UtcNow is var left && left > TimeSpan.Zero)
         {
-            return await _clusterClient.Ask(new ClusterClient.Send(VmPlantNode.ShopProxyPath, request), wait);
+            attempts.Add(_clusterClient.Ask(new ClusterClient.Send(VmPlantNode.ShopProxyPath, request), left));
+            var resend = Task.Delay(RetryInterval < left ? RetryInterval : left);
+            while (!resend.IsCompleted)
+            {
+                await Task.WhenAny(attempts.Where(a => !a.IsCompleted).Cast<Task>().Append(resend));
+                if (attempts.FirstOrDefault(a => a.IsCompletedSuccessfully) is { } answered) return answered.Result;
+                if (attempts.All(a => a.IsCompleted)) await resend;
+            }
         }
-        catch (AskTimeoutException)
-        {
-            throw new NodeUnreachableException(
-                $"no answer from VMPlant at {string.Join(", ", _contactPoints)} within {wait.TotalSeconds:0.#}s " +
-                "(the node is up but the shop did not answer: is the cluster still forming, or is the node overloaded?)");
-        }
+        throw new NodeUnreachableException(
+            $"no answer from VMPlant at {string.Join(", ", _contactPoints)} within {wait.TotalSeconds:0.#}s " +
+            "(the node is up but the shop did not answer: is the cluster still forming, or is the node overloaded?)");
     }
 
     /// <summary>Fails fast, with a clear message, when nothing listens at any contact point.</summary>

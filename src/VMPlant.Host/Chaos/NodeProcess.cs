@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace VMPlant.Host.Chaos;
+
+/// <summary>
+/// One VMPlant node (this very host binary, <c>vmplant.dll serve</c>) as a separate OS process on loopback, for
+/// drills that kill it with SIGKILL, stop it with SIGTERM or cut it off the network. Its output goes to a log file.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _tail = new();
+    private readonly StreamWriter _log;
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NodeProcess(string name, string hostname, int port, IReadOnlyList<string> roles, Process process, string logFile)
+    {
+        Name = name;
+        Hostname = hostname;
+        Port = port;
+        Roles = roles;
+        _process = process;
+        LogFile = logFile;
+        _log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public string Hostname { get; }
+
+    public int Port { get; }
+
+    public IReadOnlyList<string> Roles { get; }
+
+    public string LogFile { get; }
+
+    public string Address => $"akka.tcp://vmplant@{Hostname}:{Port}";
+
+    public string Receptionist => $"{Address}/system/receptionist";
+
+    public bool HasExited => _process.HasExited;
+
+    public int Pid => _process.Id;
+
+    /// <summary>The path of the host binary the drills start: the vmplant.dll next to the running code.</summary>
+    public static string HostDll => Path.Combine(AppContext.BaseDirectory, "vmplant.dll");
+
+    /// <param name="wrapper">Command and arguments placed before <c>dotnet</c> (e.g. <c>ip netns exec NS</c>), or empty.</param>
+    public static NodeProcess Start(string name, string hostname, int port, IReadOnlyList<string> roles, string dataDir,
+        string configFile, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? wrapper = null)
+    {
+        Directory.CreateDirectory(dataDir);
+        var command = wrapper is { Count: > 0 } ? wrapper[0] : "dotnet";
+        var info = new ProcessStartInfo(command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDir,
+        };
+        if (wrapper is { Count: > 0 })
+        {
+            foreach (var arg in wrapper.Skip(1)) info.ArgumentList.Add(arg);
+            info.ArgumentList.Add("dotnet");
+        }
+        foreach (var arg in new[] { HostDll, "serve", "--port", port.ToString(), "--data-dir", dataDir, "--config", configFile })
+            info.ArgumentList.Add(arg);
+        info.Environment["VMPLANT_HOSTNAME"] = hostname;
+        info.Environment["VMPLANT_ROLES"] = string.Join(",", roles);
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start node {name}");
+        return new NodeProcess(name, hostname, port, roles, process, Path.Combine(Path.GetDirectoryName(dataDir)!, name + ".log"));
+    }
+
+    /// <summary>Waits for the node's "listening" line; fails with the end of its output if it exits or times out.</summary>
+    public async Task WaitListeningAsync(TimeSpan timeout)
+    {
+        var finished = await Task.WhenAny(_listening.Task, _process.WaitForExitAsync(), Task.Delay(timeout));
+        if (finished != _listening.Task)
+            throw new InvalidOperationException($"node {Name} did not start within {timeout.TotalSeconds:0}s:\n{string.Join("\n", _tail.TakeLast(20))}");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no graceful leave — a power cut.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM: the node leaves the cluster gracefully (handing the singleton over) and exits.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return true;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        return await WaitForExitAsync(timeout);
+    }
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        _tail.Enqueue(line);
+        while (_tail.Count > 200) _tail.TryDequeue(out _);
+        lock (_log) _log.WriteLine(line);
+        if (line.StartsWith("VMPlant node listening on", StringComparison.Ordinal)) _listening.TrySetResult();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        lock (_log) _log.Dispose();
+    }
+}
