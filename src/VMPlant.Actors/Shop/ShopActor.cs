@@ -71,6 +71,24 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId => ShopSettings.PersistenceId;
 
+    /// <summary>Log marker of the singleton's lifetime (drills check that two shops never run at once).</summary>
+    public const string StartedMarker = "Shop singleton started at";
+
+    /// <summary>Log marker of the singleton's end; nothing is journaled after it.</summary>
+    public const string StoppedMarker = "Shop singleton stopped at";
+
+    protected override void PreStart()
+    {
+        _log.Info(StartedMarker + " {At}", DateTime.UtcNow.ToString("O"));
+        base.PreStart();
+    }
+
+    protected override void PostStop()
+    {
+        base.PostStop();
+        _log.Info(StoppedMarker + " {At}", DateTime.UtcNow.ToString("O"));
+    }
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(ShopSettings settings) => Akka.Actor.Props.Create(() => new ShopActor(settings));

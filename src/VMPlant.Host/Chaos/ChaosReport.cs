@@ -56,6 +56,9 @@ public sealed class ChaosReport
 
     public void Mark(string what) => Mark(Now, what);
 
+    /// <summary>Seconds since the drill started at a wall-clock time (UTC).</summary>
+    public double At(DateTime utc) => (utc - _start).TotalSeconds;
+
     public void Mark(double at, string what)
     {
         lock (Timeline) Timeline.Add(new TimelineEntry(Math.Round(at, 3), what));
@@ -69,6 +72,11 @@ public sealed class ChaosReport
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a report written by <see cref="ToJson"/> (e.g. by a drill run in another process).</summary>
+    public static ChaosReport FromJson(string json) =>
+        JsonSerializer.Deserialize<ChaosReport>(json, new JsonSerializerOptions(Json) { PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate })
+        ?? throw new InvalidOperationException("empty chaos report");
 
     public string Render()
     {

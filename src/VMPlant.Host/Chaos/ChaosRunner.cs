@@ -45,6 +45,11 @@ public sealed class ChaosRunner : IAsyncDisposable
     private readonly ChaosOptions _options;
     private readonly string _work;
     private readonly List<NodeProcess> _nodes = [];
+    /// <summary>Processes replaced by a restart (kept for the shop-overlap check and disposal).</summary>
+    private readonly List<NodeProcess> _retired = [];
+    private ChaosReport? _result;
+    private string? _config;
+    private Dictionary<string, string> _nodeEnv = [];
     private readonly ConcurrentDictionary<string, RequestTrace> _requests = new();
     private readonly ChaosReport _report;
     private readonly Action<string> _progress;
@@ -66,8 +71,11 @@ public sealed class ChaosRunner : IAsyncDisposable
         _report = new ChaosReport
         {
             Scenario = ScenarioName(options.Scenario),
-            Layout = $"{options.Shops} shop nodes + {options.Plants} plant nodes, separate processes on 127.0.0.1",
-            ShopJournal = options.ShopConnectionString is null ? "SQLite file shared by the shop nodes" : options.ShopProvider,
+            Layout = options.Scenario == ChaosScenario.Partition
+                ? $"{PartitionDrill.Nodes} nodes [shop,plant], each a process in its own network namespace on a bridge, client in another"
+                : $"{options.Shops} shop nodes + {options.Plants} plant nodes, separate processes on 127.0.0.1",
+            ShopJournal = options.ShopConnectionString is null || options.Scenario == ChaosScenario.Partition
+                ? "SQLite file shared by the shop nodes" : options.ShopProvider,
         };
     }
 
@@ -94,8 +102,14 @@ public sealed class ChaosRunner : IAsyncDisposable
     {
         if (_options.Scenario == ChaosScenario.Partition)
         {
-            await using var partition = new PartitionDrill(_options, _work, _report, _progress);
-            await partition.RunAsync();
+            if (Environment.GetEnvironmentVariable(PartitionDrill.NetnsVariable) is not { Length: > 0 } prefix)
+            {
+                // Set up the namespaces and run this same drill again from inside the client namespace.
+                await using var partition = new PartitionDrill(_options, _work, _progress);
+                return _result = await partition.RunAsync();
+            }
+            await PartitionInsideAsync(prefix);
+            await File.WriteAllTextAsync(Path.Combine(_work, PartitionDrill.ReportFile), _report.ToJson());
             return _report;
         }
         await StartClusterAsync();
@@ -131,43 +145,137 @@ public sealed class ChaosRunner : IAsyncDisposable
         _progress(what);
     }
 
-    private async Task StartClusterAsync()
+    private sealed record NodeLayout(string Name, string[] Roles, string? Plant, string Host, int Port, IReadOnlyList<string>? Wrapper = null)
     {
-        var config = WriteConfig(_work);
-        var env = new Dictionary<string, string>
+        public string Address => $"akka.tcp://vmplant@{Host}:{Port}";
+    }
+
+    private async Task StartClusterAsync(IReadOnlyList<NodeLayout>? layout = null, string? clientHost = null)
+    {
+        _config = WriteConfig(_work);
+        _nodeEnv = new Dictionary<string, string>
         {
-            ["VMPLANT_SHOP_CONNECTION_STRING"] = _options.ShopConnectionString ?? $"Data Source={Path.Combine(_work, "shop.db")}",
-            ["VMPLANT_SHOP_PERSISTENCE_PROVIDER"] = _options.ShopConnectionString is null ? "SQLite.MS" : _options.ShopProvider,
+            ["VMPLANT_SHOP_CONNECTION_STRING"] = _options.ShopConnectionString is { } cs && _options.Scenario != ChaosScenario.Partition
+                ? cs : $"Data Source={Path.Combine(_work, "shop.db")}",
+            ["VMPLANT_SHOP_PERSISTENCE_PROVIDER"] = _options.ShopConnectionString is null || _options.Scenario == ChaosScenario.Partition
+                ? "SQLite.MS" : _options.ShopProvider,
         };
-        string? seed = null;
-        var layout = Enumerable.Range(1, _options.Shops).Select(i => (Name: $"shop-{i}", Roles: new[] { "shop" }, Plant: (string?)null))
-            .Concat(Enumerable.Range(1, _options.Plants).Select(i => (Name: $"plant-{i}", Roles: new[] { "plant" }, Plant: (string?)$"p{i}")))
+        layout ??= Enumerable.Range(1, _options.Shops).Select(i => new NodeLayout($"shop-{i}", ["shop"], null, "127.0.0.1", FreeLoopbackPort()))
+            .Concat(Enumerable.Range(1, _options.Plants).Select(i => new NodeLayout($"plant-{i}", ["plant"], $"p{i}", "127.0.0.1", FreeLoopbackPort())))
             .ToList();
-        foreach (var (name, roles, plant) in layout)
+        foreach (var node in layout)
         {
-            var nodeEnv = new Dictionary<string, string>(env);
-            var port = FreeLoopbackPort();
-            nodeEnv["VMPLANT_SEED_NODES"] = seed ?? $"akka.tcp://vmplant@127.0.0.1:{port}";
-            if (plant is not null) nodeEnv["VMPLANT_PLANTS"] = plant;
-            var node = NodeProcess.Start(name, "127.0.0.1", port, roles, Path.Combine(_work, name), config, nodeEnv);
-            _nodes.Add(node);
             // The first (oldest) shop node founds the cluster and will hold the singleton; the others join it together.
-            if (seed is null)
-            {
-                await node.WaitListeningAsync(TimeSpan.FromSeconds(90));
-                seed = node.Address;
-            }
+            var process = StartNode(node, [layout[0].Address]);
+            _nodes.Add(process);
+            if (_nodes.Count == 1) await process.WaitListeningAsync(TimeSpan.FromSeconds(90));
         }
         foreach (var node in _nodes) await node.WaitListeningAsync(TimeSpan.FromSeconds(90));
-        _client = await VmPlantClient.ConnectAsync(ClientConfig(), _nodes.Select(n => n.Receptionist).ToList());
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (await TryAskAsync(ListPlants.Instance, TimeSpan.FromSeconds(10)) is not PlantList { Plants.Length: var n } || n < _options.Plants)
+        _client = await VmPlantClient.ConnectAsync(ClientConfig(clientHost), _nodes.Select(n => n.Receptionist).ToList());
+        await WaitForPlantsAsync(layout.Count(n => n.Plant is not null), TimeSpan.FromSeconds(90));
+        _report.Mark($"cluster up: {string.Join(", ", _nodes.Select(n => $"{n.Name} [{string.Join(",", n.Roles)}] {n.Hostname}:{n.Port} pid {n.Pid}"))}");
+        _progress("cluster up");
+    }
+
+    private NodeProcess StartNode(NodeLayout node, IEnumerable<string> seeds)
+    {
+        var env = new Dictionary<string, string>(_nodeEnv) { ["VMPLANT_SEED_NODES"] = string.Join(",", seeds) };
+        if (node.Plant is not null) env["VMPLANT_PLANTS"] = node.Plant;
+        return NodeProcess.Start(node.Name, node.Host, node.Port, node.Roles, Path.Combine(_work, node.Name), _config!, env, node.Wrapper);
+    }
+
+    private async Task WaitForPlantsAsync(int plants, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (await TryAskAsync(ListPlants.Instance, TimeSpan.FromSeconds(10)) is not PlantList { Plants.Length: var n } || n < plants)
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{_options.Plants} plants did not register with the shop within 90 s (logs in {_work})");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{plants} plants did not register with the shop within {timeout.TotalSeconds:0} s (logs in {_work})");
             await Task.Delay(250);
         }
-        _report.Mark($"cluster up: {string.Join(", ", _nodes.Select(n => $"{n.Name} [{string.Join(",", n.Roles)}] :{n.Port} pid {n.Pid}"))}");
-        _progress("cluster up");
+    }
+
+    /// <summary>
+    /// The partition drill, run from inside the client's network namespace (see <see cref="PartitionDrill"/>): three
+    /// shop+plant nodes, each in its own namespace; the node holding the shop singleton is cut off (its veth on the
+    /// bridge goes down) while requests stream in. Expected: it downs itself (keep-majority) and exits, the majority
+    /// starts the singleton, requests keep being served; after healing the node is restarted and rejoins.
+    /// </summary>
+    private async Task PartitionInsideAsync(string prefix)
+    {
+        var layout = Enumerable.Range(1, PartitionDrill.Nodes)
+            .Select(i => new NodeLayout($"n{i}", ["shop", "plant"], $"p{i}", PartitionDrill.NodeAddress(i), 4053, PartitionDrill.Exec(prefix, $"n{i}")))
+            .ToList();
+        await StartClusterAsync(layout, PartitionDrill.ClientAddress);
+        var victim = _nodes[0];
+        var others = string.Join(", ", _nodes.Skip(1).Select(n => n.Name));
+        await StreamWithFaultAsync(async () => await Step(
+            $"partition: {victim.Name} ({victim.Hostname}, holds the shop singleton) cut off from {others} and the client",
+            () => PartitionDrill.SetLinkAsync(prefix, victim.Name, up: false)));
+        var faultAt = _report.Timeline.Last(e => e.Event.StartsWith("partition:", StringComparison.Ordinal)).At;
+        if (await victim.WaitForExitAsync(TimeSpan.FromSeconds(40)))
+            _report.Mark(_report.At(victim.ExitedAt!.Value), $"{victim.Name} downed itself (minority under keep-majority) and exited");
+        else
+            _report.Problems.Add($"{victim.Name} (minority side) was still running 40 s after the partition");
+
+        await Step($"healed: {victim.Name}'s link is up again", () => PartitionDrill.SetLinkAsync(prefix, victim.Name, up: true));
+        var restarted = StartNode(layout[0], layout.Skip(1).Select(n => n.Address));
+        _retired.Add(victim);
+        _nodes[0] = restarted;
+        await restarted.WaitListeningAsync(TimeSpan.FromSeconds(90));
+        await WaitForPlantsAsync(layout.Count, TimeSpan.FromSeconds(60));
+        _report.Mark($"{victim.Name} restarted (pid {restarted.Pid}) and rejoined; its plant registered again");
+
+        await VerifyAsync();
+        CheckOneShopAtATime(faultAt);
+    }
+
+    /// <summary>
+    /// Two shops never at once: every process's shop-singleton lifetime (from its start marker to its stop marker,
+    /// or to the process's exit) must not overlap any other's; and no process logged a failed or rejected write of
+    /// the shop's journal.
+    /// </summary>
+    private void CheckOneShopAtATime(double faultAt)
+    {
+        var intervals = new List<(string Node, DateTime From, DateTime To)>();
+        foreach (var node in _retired.Concat(_nodes))
+        {
+            DateTime? open = null;
+            foreach (var (at, started) in node.ShopMarks.OrderBy(m => m.At))
+            {
+                _report.Mark(_report.At(at), $"{node.Name} (pid {node.Pid}): shop singleton {(started ? "started" : "stopped")}");
+                if (started) open ??= at;
+                else if (open is { } from)
+                {
+                    intervals.Add((node.Name, from, at));
+                    open = null;
+                }
+            }
+            if (open is { } still) intervals.Add((node.Name, still, node.ExitedAt ?? DateTime.UtcNow));
+            foreach (var failure in node.ShopJournalFailures)
+                _report.Problems.Add($"{node.Name}: shop journal write failed: {failure}");
+        }
+        var overlaps = 0;
+        for (var i = 0; i < intervals.Count; i++)
+        for (var j = i + 1; j < intervals.Count; j++)
+        {
+            var (a, b) = (intervals[i], intervals[j]);
+            if (a.From < b.To && b.From < a.To)
+            {
+                overlaps++;
+                _report.Problems.Add($"two shops at once: {a.Node} {a.From:HH:mm:ss.fff}-{a.To:HH:mm:ss.fff} and {b.Node} {b.From:HH:mm:ss.fff}-{b.To:HH:mm:ss.fff}");
+            }
+        }
+        _report.ConcurrentShops = overlaps;
+        if (intervals.Count < 2) _report.Problems.Add($"expected the shop singleton to move, saw {intervals.Count} shop lifetime(s)");
+        var gaps = intervals.OrderBy(i => i.From).ToList();
+        var handover = gaps.FirstOrDefault(i => _report.At(i.From) > faultAt);
+        if (handover.Node is not null)
+        {
+            var gap = gaps.Where(i => i.To <= handover.From).Select(i => i.To).DefaultIfEmpty(handover.From).Max();
+            _report.Mark($"shop lifetimes: {intervals.Count}, overlapping pairs: {overlaps}; no shop for " +
+                         $"{(handover.From - gap).TotalSeconds:0.00} s between the old singleton's end and {handover.Node}'s start");
+        }
     }
 
     /// <summary>Chaos defaults: short timeouts, builds that take about 2 s (so a fault can hit one mid-create).</summary>
@@ -188,7 +296,10 @@ public sealed class ChaosRunner : IAsyncDisposable
         return path;
     }
 
-    public static Akka.Configuration.Config ClientConfig() => NodeConfig.Load(null, ["vmplant.client.retry-interval = 4s", "vmplant.client.loglevel = ERROR"]);
+    /// <param name="hostname">The client's own remoting address (default: the configured node hostname, 127.0.0.1).</param>
+    public static Akka.Configuration.Config ClientConfig(string? hostname = null) => NodeConfig.Load(null,
+        new[] { "vmplant.client.retry-interval = 4s", "vmplant.client.loglevel = ERROR" }
+            .Concat(hostname is null ? [] : [NodeConfig.Set("vmplant.node.hostname", hostname)]));
 
     /// <summary>A small VM whose build performs two actions (about 2 s with the chaos time scale).</summary>
     public static VmSpec Spec(string name) => new(name, new ResourceSpec(1, 256, 1),
@@ -380,8 +491,8 @@ public sealed class ChaosRunner : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_client is not null) await _client.DisposeAsync();
-        foreach (var node in _nodes) await node.DisposeAsync();
-        if (!_options.Keep && _report.Passed)
+        foreach (var node in _retired.Concat(_nodes)) await node.DisposeAsync();
+        if (!_options.Keep && (_result ?? _report).Passed)
         {
             try { Directory.Delete(_work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }

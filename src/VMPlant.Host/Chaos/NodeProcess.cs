@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using VMPlant.Actors.Shop;
 
 namespace VMPlant.Host.Chaos;
 
@@ -46,6 +48,24 @@ public sealed class NodeProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     public int Pid => _process.Id;
+
+    /// <summary>When the process ended (UTC), or null while it runs.</summary>
+    public DateTime? ExitedAt => _process.HasExited ? _process.ExitTime.ToUniversalTime() : null;
+
+    /// <summary>Shop singleton start (true) / stop (false) markers this process logged, with the time it logged them (UTC).</summary>
+    public IReadOnlyList<(DateTime At, bool Started)> ShopMarks
+    {
+        get { lock (_shopMarks) return [.. _shopMarks]; }
+    }
+
+    /// <summary>Lines that report a failed or rejected write of the shop's journal (a second writer would cause them).</summary>
+    public IReadOnlyList<string> ShopJournalFailures
+    {
+        get { lock (_shopMarks) return [.. _journalFailures]; }
+    }
+
+    private readonly List<(DateTime, bool)> _shopMarks = [];
+    private readonly List<string> _journalFailures = [];
 
     /// <summary>The path of the host binary the drills start: the vmplant.dll next to the running code.</summary>
     public static string HostDll => Path.Combine(AppContext.BaseDirectory, "vmplant.dll");
@@ -122,6 +142,24 @@ public sealed class NodeProcess : IAsyncDisposable
         while (_tail.Count > 200) _tail.TryDequeue(out _);
         lock (_log) _log.WriteLine(line);
         if (line.StartsWith("VMPlant node listening on", StringComparison.Ordinal)) _listening.TrySetResult();
+        TrackShop(line);
+    }
+
+    private void TrackShop(string line)
+    {
+        foreach (var (marker, started) in new[] { (ShopActor.StartedMarker, true), (ShopActor.StoppedMarker, false) })
+        {
+            var at = line.IndexOf(marker, StringComparison.Ordinal);
+            if (at < 0) continue;
+            var stamp = line[(at + marker.Length)..].Trim().Split(' ')[0];
+            var when = DateTime.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t.ToUniversalTime() : DateTime.UtcNow;
+            lock (_shopMarks) _shopMarks.Add((when, started));
+        }
+        // Akka.Persistence logs "Failed to persist event …" / "Rejected to persist event …" with the persistence id.
+        if ((line.Contains("Failed to persist", StringComparison.OrdinalIgnoreCase) || line.Contains("Rejected to persist", StringComparison.OrdinalIgnoreCase)
+             || line.Contains("Persistence failure", StringComparison.OrdinalIgnoreCase))
+            && line.Contains("persistenceId [shop]", StringComparison.Ordinal))
+            lock (_shopMarks) _journalFailures.Add(line);
     }
 
     public async ValueTask DisposeAsync()
