@@ -1,0 +1,104 @@
+// VMPlant sample client: an actor system that is NOT a cluster member talks to a VMPlant cluster through the
+// cluster-client receptionist. It creates a VM from a HOCON spec, shows it, lists VMs and destroys it.
+//
+//   dotnet VMPlant.SampleClient.dll SPEC.conf akka.tcp://vmplant@127.0.0.1:4053/system/receptionist [more receptionists…]
+//
+// Exit code 0 when every step got the expected answer, 1 otherwise, 2 on bad arguments.
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Configuration;
+using VMPlant.Actors.Domain;
+using VMPlant.Messages;
+
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: VMPlant.SampleClient SPEC.conf RECEPTIONIST [RECEPTIONIST…]");
+    return 2;
+}
+
+// 1. Parse and validate the spec locally (the shop validates again): a bad spec fails here, nothing is sent.
+var spec = VmSpecParser.ParseFile(args[0]);
+
+// 2. Our own actor system: remoting on a free loopback port (use the same host form as the cluster's addresses),
+//    and VMPlant's messages bound to VMPlant's serializer, never the JSON fallback.
+var config = ConfigurationFactory.ParseString("""
+    akka {
+      loglevel = WARNING
+      actor {
+        provider = remote
+        serializers.vmplant = "VMPlant.Actors.Serialization.VmPlantSerializer, VMPlant.Actors"
+        serialization-bindings { "VMPlant.Messages.IVmPlantMessage, VMPlant.Messages" = vmplant }
+      }
+      remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+    }
+    """)
+    // ClusterClient settings and the binding of its envelopes (they travel as pub-sub messages).
+    .WithFallback(ClusterClientReceptionist.DefaultConfig())
+    .WithFallback(DistributedPubSub.DefaultConfig());
+using var system = ActorSystem.Create("sample-client", config);
+
+// 3. A ClusterClient with the receptionists as initial contacts; list several nodes so any one of them will do.
+var contacts = args.Skip(1).Select(ActorPath.Parse).ToImmutableHashSet();
+var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts)), "client");
+
+// Every VMPlant request is safe to resend (a create carries its request id; the shop answers every copy the same
+// way), so an unanswered request is simply sent again: that carries the client across a shop failover.
+async Task<object> Ask(IVmPlantMessage request)
+{
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            return await client.Ask(new ClusterClient.Send("/user/shop-proxy", request), TimeSpan.FromSeconds(5));
+        }
+        catch (AskTimeoutException) when (attempt < 6)
+        {
+            Console.WriteLine($"no answer yet to {request.GetType().Name}, sending it again");
+        }
+    }
+}
+
+var ok = true;
+void Fail(string what, object answer)
+{
+    Console.WriteLine($"{what}: unexpected answer {answer}");
+    ok = false;
+}
+
+// 4. Create: the shop asks every plant for a bid and places the VM where the least work remains.
+var requestId = $"sample-{Guid.NewGuid():N}";
+var created = await Ask(new CreateVm(requestId, spec));
+if (created is not VmCreated { Vm: var vm })
+{
+    Fail("create", created);
+    await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+    return 1;
+}
+Console.WriteLine($"created {vm.VmId} on plant {vm.Plant}, image {vm.ImageId}, {vm.Actions.Length} actions");
+
+// 5. Show it.
+switch (await Ask(new ShowVm(vm.VmId)))
+{
+    case VmInfo info: Console.WriteLine($"shown {info.VmId}: {info.State} on {info.Plant}, {info.Resources.Vcpus} vCPU, {info.Resources.MemoryMiB} MiB"); break;
+    case var other: Fail("show", other); break;
+}
+
+// 6. List the VMs on the same plant (filters: plant, name, state, kind, image, id).
+switch (await Ask(new ListVms([new VmFilter("plant", vm.Plant)])))
+{
+    case VmList list: Console.WriteLine($"listed {list.Vms.Length} VMs on {vm.Plant}: {string.Join(", ", list.Vms.Select(v => v.VmId))}"); break;
+    case var other: Fail("list", other); break;
+}
+
+// 7. Destroy it.
+switch (await Ask(new DestroyVm(vm.VmId)))
+{
+    case VmDestroyed destroyed: Console.WriteLine($"destroyed {destroyed.VmId} on {destroyed.Plant}"); break;
+    case var other: Fail("destroy", other); break;
+}
+
+// Leave politely: remoting connections are closed before the process ends.
+await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+return ok ? 0 : 1;
