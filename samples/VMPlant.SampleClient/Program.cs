@@ -25,7 +25,9 @@ var spec = VmSpecParser.ParseFile(args[0]);
 //    and VMPlant's messages bound to VMPlant's serializer, never the JSON fallback.
 var config = ConfigurationFactory.ParseString("""
     akka {
-      loglevel = WARNING
+      # ERROR: the transport's shutdown chatter is not the user's business.
+      loglevel = ERROR
+      stdout-loglevel = ERROR
       actor {
         provider = remote
         serializers.vmplant = "VMPlant.Actors.Serialization.VmPlantSerializer, VMPlant.Actors"
