@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using VMPlant.Actors.Diagnostics;
 using VMPlant.Actors.Domain;
 using VMPlant.Actors.Serialization;
 using VMPlant.Messages;
@@ -213,6 +214,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
             }
             return;
         }
+        RequestTrace.Mark(award.RequestId, TracePoint.PlantAwarded);
         if (Evaluate(award.RequestId, award.Spec, out var draft, out var reason) is null || draft is null)
         {
             Sender.Tell(new AwardRefused(award.RequestId, _settings.Name, reason));
@@ -223,6 +225,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         Persist(new VmReserved(award.RequestId, award.VmId, award.Spec, plan.Match.Image.ImageId, plan.AcceptedAt), e =>
         {
             _state = _state.Apply(e);
+            RequestTrace.Mark(e.RequestId, TracePoint.PlantReserved);
             replyTo.Tell(new AwardAccepted(award.RequestId, _settings.Name));
             _log.Info("Plant {Plant} building {VmId} for {RequestId} from image {ImageId}: {Missing} actions to perform, {Reused} reused",
                 _settings.Name, award.VmId, award.RequestId, plan.Match.Image.ImageId, plan.Match.Missing.Count, plan.Match.Reused.Count);
@@ -244,6 +247,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
                 {
                     _state = _state.Apply(e);
                     if (e is not VmBuilt) return;
+                    RequestTrace.Mark(ok.Plan.RequestId, TracePoint.PlantBuilt);
                     _shop.Tell(new VmReady(ok.Plan.RequestId, ok.Vm, ok.Report));
                     _log.Info("Plant {Plant}: {VmId} running after {ElapsedMs:F1} ms", _settings.Name, ok.Vm.VmId, ok.Report.ElapsedMs);
                     PublishIfWorthIt(ok.Plan, ok.Vm.VmId);

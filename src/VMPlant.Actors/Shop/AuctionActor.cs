@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
+using VMPlant.Actors.Diagnostics;
 using VMPlant.Messages;
 
 namespace VMPlant.Actors.Shop;
@@ -44,6 +45,7 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
         }
         foreach (var plant in _plants.Values)
             plant.Tell(new RequestBid(_request.RequestId, _request.Spec));
+        if (!_request.EstimateOnly) RequestTrace.Mark(_request.RequestId, TracePoint.BidsRequested);
         Timers.StartSingleTimer(Timeout.Instance, Timeout.Instance, _settings.BidTimeout);
     }
 
@@ -76,6 +78,7 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
             Context.Stop(Self);
             return;
         }
+        RequestTrace.Mark(_request.RequestId, TracePoint.AwardDecided);
         _ranked = new Queue<BidSummary>(ranked);
         Become(Awarding);
         AwardNext();
@@ -86,6 +89,7 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
         Receive<AwardAccepted>(a => a.RequestId == _request.RequestId && a.Plant == _current?.Plant, a =>
         {
             Timers.CancelAll();
+            RequestTrace.Mark(_request.RequestId, TracePoint.AwardAccepted);
             Context.Parent.Tell(new AuctionAwarded(_request.RequestId, a.Plant, BidRanking.Rank(_bids).ToImmutableArray(), Declines()));
             Context.Stop(Self);
         });

@@ -4,6 +4,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using VMPlant.Actors.Diagnostics;
 using VMPlant.Actors.Domain;
 using VMPlant.Actors.Serialization;
 using VMPlant.Messages;
@@ -110,10 +111,12 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
             Sender.Tell(rejection);
             return;
         }
+        RequestTrace.Mark(create.RequestId, TracePoint.ShopReceived);
         var replyTo = Sender;
         Persist(new RequestAccepted(create.RequestId, NewVmId(create), create.Spec, DateTimeOffset.UtcNow), e =>
         {
             _state = _state.Apply(e);
+            RequestTrace.Mark(e.RequestId, TracePoint.ShopAccepted);
             Wait(e.RequestId, replyTo);
             StartAuction(e.RequestId, e.VmId, e.Spec);
             SnapshotIfDue();
@@ -170,6 +173,7 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         Persist(new RequestCompleted(ready.RequestId, ready.Vm, report), e =>
         {
             _state = _state.Apply(e);
+            RequestTrace.Mark(e.RequestId, TracePoint.ShopCompleted);
             _log.Info("{VmId} for {RequestId} is running on {Plant} (image {ImageId}, {Performed} actions performed)",
                 e.Vm.VmId, e.RequestId, e.Vm.Plant, e.Vm.ImageId, e.Report.PerformedActionIds.Length);
             Answer(e.RequestId);
