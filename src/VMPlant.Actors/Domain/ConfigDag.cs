@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using VMPlant.Messages;
 
 namespace VMPlant.Actors.Domain;
@@ -9,6 +10,12 @@ namespace VMPlant.Actors.Domain;
 /// </summary>
 public sealed class ConfigDag
 {
+    /// <summary>
+    /// DAGs already built, by spec instance. A spec is immutable, so its DAG is too; in one process every plant bidding
+    /// for a request (and the shop, and the award) receives the same spec instance and shares one build.
+    /// </summary>
+    private static readonly ConditionalWeakTable<VmSpec, ConfigDag> Built = new();
+
     private readonly ImmutableDictionary<string, DagAction> _byId;
     private readonly ImmutableDictionary<ActionIdentity, int> _position;
 
@@ -48,11 +55,14 @@ public sealed class ConfigDag
     /// <exception cref="SpecValidationException">The spec has problems; all of them are listed.</exception>
     public static ConfigDag Build(VmSpec spec)
     {
+        if (Built.TryGetValue(spec, out var known)) return known;
         VmSpecValidator.EnsureValid(spec);
         var duplicates = new List<string>();
         var ordered = Order(spec.Actions, duplicates);
         if (duplicates.Count > 0) throw new SpecValidationException(duplicates);
-        return new ConfigDag(spec.Name, spec.Resources, ordered, spec.Actions);
+        var dag = new ConfigDag(spec.Name, spec.Resources, ordered, spec.Actions);
+        Built.AddOrUpdate(spec, dag);
+        return dag;
     }
 
     /// <summary>This DAG plus more actions, which may depend on existing ones (configuring a running VM).</summary>

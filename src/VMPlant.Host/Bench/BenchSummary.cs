@@ -34,7 +34,7 @@ public static class BenchSummary
         if (report.Matching is { } matching)
         {
             text.AppendLine().AppendLine($"Matching per bid ({matching.Method})");
-            text.AppendLine(Table(["images × actions", "usable images", "FindBest (µs)", "bid: DAG + FindBest (µs)"],
+            text.AppendLine(Table(["images × actions", "usable images", "FindBest (µs)", "remote bid: DAG + FindBest (µs)"],
                 matching.Rows.Select(r => new[] { $"{r.Images:N0} × {r.Actions}", $"{r.UsableImages:N0}", N(r.FindBestMicroseconds, "0.0"), N(r.BidMicroseconds, "0.0") })));
         }
 
