@@ -131,15 +131,21 @@ public static class PersistenceSuite
             });
         }
 
-        public ActorSystem StartSystem(BenchOptions options) => ActorSystem.Create("vmplant-persistence-bench", NodeConfig.Load(options.ConfigFile,
-        [
-            NodeConfig.Set("vmplant.persistence.provider-name", Provider),
-            NodeConfig.Set("vmplant.persistence.connection-string", ConnectionString),
-            $"vmplant.persistence.parallelism = {Parallelism}",
-            "akka.actor.provider = local",
-            "akka.loglevel = WARNING",
-            "akka.stdout-loglevel = WARNING",
-        ]));
+        /// <summary>An actor system with the node's journal configuration pointed at this backend (prepared as a node prepares it).</summary>
+        public ActorSystem StartSystem(BenchOptions options)
+        {
+            var config = NodeConfig.Load(options.ConfigFile,
+            [
+                NodeConfig.Set("vmplant.persistence.provider-name", Provider),
+                NodeConfig.Set("vmplant.persistence.connection-string", ConnectionString),
+                $"vmplant.persistence.parallelism = {Parallelism}",
+                "akka.actor.provider = local",
+                "akka.loglevel = WARNING",
+                "akka.stdout-loglevel = WARNING",
+            ]);
+            SqliteJournal.EnableWriteAheadLog(config);
+            return ActorSystem.Create("vmplant-persistence-bench", config);
+        }
 
         public async ValueTask DisposeAsync() => await _cleanup();
     }
