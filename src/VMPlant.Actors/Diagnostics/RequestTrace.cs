@@ -7,12 +7,14 @@ public enum TracePoint
 {
     /// <summary>The shop took a new create request (before journaling it).</summary>
     ShopReceived,
-    /// <summary>The shop journaled RequestAccepted.</summary>
+    /// <summary>The shop journaled RequestAccepted (plants bid meanwhile).</summary>
     ShopAccepted,
     /// <summary>The auction sent every plant a bid request.</summary>
     BidsRequested,
-    /// <summary>The auction has every answer (or its timeout) and awards the best bid: the placement decision.</summary>
+    /// <summary>The auction has every answer (or its timeout) and has ranked the bids: the placement decision.</summary>
     AwardDecided,
+    /// <summary>The award went to the best bidder (once the request is journaled).</summary>
+    AwardSent,
     /// <summary>The winning plant received the award.</summary>
     PlantAwarded,
     /// <summary>The plant journaled VmReserved (and accepts the award).</summary>

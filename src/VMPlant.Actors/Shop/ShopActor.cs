@@ -113,12 +113,16 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         }
         RequestTrace.Mark(create.RequestId, TracePoint.ShopReceived);
         var replyTo = Sender;
-        Persist(new RequestAccepted(create.RequestId, NewVmId(create), create.Spec, DateTimeOffset.UtcNow), e =>
+        var vmId = NewVmId(create);
+        // Bids have no side effects, so plants bid while the request is being journaled; the auction awards only
+        // once told the request is journaled (a crash before that loses nothing that was promised).
+        var auction = StartAuction(create.RequestId, vmId, create.Spec, journaled: false);
+        Persist(new RequestAccepted(create.RequestId, vmId, create.Spec, DateTimeOffset.UtcNow), e =>
         {
             _state = _state.Apply(e);
             RequestTrace.Mark(e.RequestId, TracePoint.ShopAccepted);
             Wait(e.RequestId, replyTo);
-            StartAuction(e.RequestId, e.VmId, e.Spec);
+            auction.Tell(RequestJournaled.Instance);
             SnapshotIfDue();
         });
     }
@@ -134,8 +138,8 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         Context.ActorOf(AuctionActor.Props(request, _plants.ToDictionary(), _settings));
     }
 
-    private void StartAuction(string requestId, string vmId, VmSpec spec) =>
-        Context.ActorOf(AuctionActor.Props(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self), _plants.ToDictionary(), _settings));
+    private IActorRef StartAuction(string requestId, string vmId, VmSpec spec, bool journaled = true) =>
+        Context.ActorOf(AuctionActor.Props(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self, journaled), _plants.ToDictionary(), _settings));
 
     private void OnAwarded(AuctionAwarded awarded) =>
         Persist(new RequestAwarded(awarded.RequestId, awarded.Plant, awarded.Bids, awarded.Declines), e =>

@@ -26,10 +26,11 @@ public sealed class TraceRecorder : IRequestTraceSink, IDisposable
     /// <summary>The phases of a create, as (name, from, to).</summary>
     public static readonly (string Name, TracePoint From, TracePoint To)[] Phases =
     [
-        ("shop journals RequestAccepted", TracePoint.ShopReceived, TracePoint.ShopAccepted),
-        ("auction starts, asks plants", TracePoint.ShopAccepted, TracePoint.BidsRequested),
+        ("auction starts, asks plants", TracePoint.ShopReceived, TracePoint.BidsRequested),
         ("bidding (all plants answer)", TracePoint.BidsRequested, TracePoint.AwardDecided),
-        ("award reaches the plant", TracePoint.AwardDecided, TracePoint.PlantAwarded),
+        ("shop journals RequestAccepted (during bidding)", TracePoint.ShopReceived, TracePoint.ShopAccepted),
+        ("award waits for that journal write", TracePoint.AwardDecided, TracePoint.AwardSent),
+        ("award reaches the plant", TracePoint.AwardSent, TracePoint.PlantAwarded),
         ("plant journals VmReserved", TracePoint.PlantAwarded, TracePoint.PlantReserved),
         ("build task starts", TracePoint.PlantReserved, TracePoint.BuildStarted),
         ("libvirt: clone, define, start, actions", TracePoint.BuildStarted, TracePoint.LibvirtDone),
