@@ -43,6 +43,7 @@ public static class ThroughputSuite
         finally
         {
             await members.StopAsync(TimeSpan.FromSeconds(15));
+            progress.Step("cluster", "members stopped");
         }
     }
 
