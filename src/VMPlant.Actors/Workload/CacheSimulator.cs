@@ -37,8 +37,9 @@ public enum PlacementRule
 public sealed record SimPlantSize(string Name, int Cpus, long MemoryMiB, long DiskGiB);
 
 /// <param name="CoreImages">
-/// What-if, not what plants do today: a build also publishes its "core" — the costliest action with its prerequisites,
-/// performed first and checkpointed — so requests differing only in cheap extras or job scripts can reuse it.
+/// What-if, not what plants do today: a build also publishes its "core" — its costliest action that has prerequisites
+/// (the main software on top of the OS) with all those prerequisites, performed first and checkpointed — so requests
+/// differing only in extras or job scripts can reuse it.
 /// </param>
 public sealed record SimulationOptions(
     ReuseRule Reuse,
@@ -215,12 +216,16 @@ public static class CacheSimulator
         }
     }
 
-    /// <summary>The costliest action's closure when it is smaller than the whole request (else null).</summary>
+    /// <summary>
+    /// The build's core: the costliest action that has prerequisites (the main software on top of the OS) with all
+    /// its prerequisites; null when that is the whole request or there is no such action.
+    /// </summary>
     private static ImmutableHashSet<ActionIdentity>? Core(ConfigDag dag)
     {
-        var costliest = dag.Actions[0];
+        DagAction? costliest = null;
         foreach (var action in dag.Actions)
-            if (action.Cost >= costliest.Cost) costliest = action;
+            if (!action.After.IsEmpty && (costliest is null || action.Cost >= costliest.Cost)) costliest = action;
+        if (costliest is null) return null;
         var closure = dag.ClosureOf([costliest.Id]);
         return closure.Count == dag.Actions.Length ? null : closure.Select(a => a.Identity).ToImmutableHashSet();
     }

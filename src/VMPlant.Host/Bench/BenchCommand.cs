@@ -91,7 +91,6 @@ public static class BenchCommand
                 Console.SetOut(stdout);
             }
             Console.WriteLine(options.Json ? report.ToJson() : BenchSummary.Render(report));
-            await Console.Error.WriteLineAsync($"bench finished at {DateTime.UtcNow:HH:mm:ss.fff}");
             return report.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.Refused;
         });
         return bench;

@@ -37,6 +37,12 @@ public sealed record BenchOptions
 
     public string? SaveWorkload { get; init; }
 
+    /// <summary>(images, actions) scenarios timed by the matching suite.</summary>
+    public ImmutableArray<(int Images, int Actions)> MatchingScenarios { get; init; } = [.. MatchingSuite.DefaultScenarios];
+
+    /// <summary>Time spent measuring each matching scenario.</summary>
+    public TimeSpan MatchingWindow { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Plants per placement run.</summary>
     public ImmutableArray<int> PlantCounts { get; init; } = [1, 4, 16, 64];
 
@@ -52,8 +58,17 @@ public sealed record BenchOptions
 
     public TimeSpan ThroughputDuration { get; init; } = TimeSpan.FromSeconds(12);
 
+    /// <summary>Unmeasured load before each throughput window (JIT, caches, journals warm up).</summary>
+    public TimeSpan ThroughputWarmup { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Journal sizes whose shop recovery is timed.</summary>
     public ImmutableArray<int> RecoveryEvents { get; init; } = [10_000, 100_000];
+
+    /// <summary>Events journaled one at a time (the shop's pattern) to time sequential persists.</summary>
+    public int PersistSequentialEvents { get; init; } = 2_000;
+
+    /// <summary>Events journaled with PersistAll in batches of 100.</summary>
+    public int PersistBatchedEvents { get; init; } = 20_000;
 
     /// <summary>PostgreSQL connection string for the persistence suite (besides SQLite); from VMPLANT_TEST_POSTGRES by default.</summary>
     public string? Postgres { get; init; }
@@ -78,12 +93,17 @@ public sealed record BenchOptions
     public static BenchOptions Tiny => new()
     {
         Requests = 200,
+        MatchingScenarios = [(10, 5), (100, 50)],
+        MatchingWindow = TimeSpan.FromMilliseconds(50),
         PlantCounts = [1, 4],
         PlacementRequests = 20,
         WarmupRequests = 5,
         ThroughputPlants = 4,
         Concurrency = 4,
         ThroughputDuration = TimeSpan.FromSeconds(2),
+        ThroughputWarmup = TimeSpan.FromSeconds(0.5),
         RecoveryEvents = [1_000],
+        PersistSequentialEvents = 200,
+        PersistBatchedEvents = 2_000,
     };
 }

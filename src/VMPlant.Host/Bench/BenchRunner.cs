@@ -28,7 +28,7 @@ public static class BenchRunner
                             report.Cache = CacheSuite.Run(prepared, progress);
                             break;
                         case Suite.Matching:
-                            report.Matching = MatchingSuite.Run(progress, options.Requests < 1000 ? [(10, 5), (1000, 50)] : null);
+                            report.Matching = MatchingSuite.Run(progress, options.MatchingScenarios, options.MatchingWindow);
                             break;
                         case Suite.Placement:
                             report.Placement = await PlacementSuite.RunAsync(options, workload, root, progress);

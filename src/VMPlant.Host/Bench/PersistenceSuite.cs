@@ -18,8 +18,6 @@ namespace VMPlant.Host.Bench;
 /// </summary>
 public static class PersistenceSuite
 {
-    private const int SequentialEvents = 2_000;
-    private const int BatchedEvents = 20_000;
     private const int BatchSize = 100;
 
     public static async Task<PersistenceReport> RunAsync(BenchOptions options, Workload workload, string root, BenchProgress progress)
@@ -55,12 +53,12 @@ public static class PersistenceSuite
                 await using (var backend = await open(backendOpen++))
                 {
                     progress.Tick("persistence", $"{name}: Persist one at a time");
-                    writes.Add(await ThroughputAsync(backend, options, workload, name, batch: 1, SequentialEvents));
+                    writes.Add(await ThroughputAsync(backend, options, workload, name, batch: 1, options.PersistSequentialEvents));
                 }
                 await using (var backend = await open(backendOpen++))
                 {
                     progress.Tick("persistence", $"{name}: PersistAll in batches of {BatchSize}");
-                    writes.Add(await ThroughputAsync(backend, options, workload, name, BatchSize, BatchedEvents));
+                    writes.Add(await ThroughputAsync(backend, options, workload, name, BatchSize, options.PersistBatchedEvents));
                 }
                 progress.Step("persistence", $"{name}: {writes[^2].EventsPerSecond:0} events/s one at a time, {writes[^1].EventsPerSecond:0} events/s batched");
 

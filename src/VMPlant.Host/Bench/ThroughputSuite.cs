@@ -12,8 +12,6 @@ public static class ThroughputSuite
     /// <summary>VMs each worker keeps alive; beyond that it destroys its oldest, so creates and destroys interleave.</summary>
     public const int KeepPerWorker = 4;
 
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
-
     public static async Task<ThroughputRow> SingleNodeAsync(BenchOptions options, Workload workload, string root, BenchProgress progress)
     {
         progress.Step("throughput", $"1 node, {options.ThroughputPlants} plants: starting");
@@ -53,7 +51,7 @@ public static class ThroughputSuite
         await using var shop = await node.GatewayAsync(options.Via, options.ConfigFile);
         using var trace = TraceRecorder.Install();
         var start = DateTime.UtcNow;
-        var measureFrom = start + Warmup;
+        var measureFrom = start + options.ThroughputWarmup;
         var until = measureFrom + options.ThroughputDuration;
         var driver = new LoadDriver(shop, workload, trace, $"tp{processes}");
         var results = await driver.RunAsync(options.Concurrency, KeepPerWorker, int.MaxValue, 0, measureFrom, until,
