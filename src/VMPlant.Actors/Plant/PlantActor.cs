@@ -26,6 +26,8 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
     private string _hypervisorError = "not connected yet";
     private Capacity _hostSize = new(0, 0, 0);
     private long _lastSnapshotSequenceNr;
+    // Disk taken by image volumes being copied, not yet journaled as images: capacity must count it too.
+    private long _publishingGiB;
 
     public PlantActor(PlantSettings settings, IActorRef shop)
     {
@@ -151,11 +153,15 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
             .PipeTo(Self);
     }
 
-    private HostCapacity Capacity() => new(
-        new Capacity((int)Math.Floor(_hostSize.Vcpus * _settings.CpuOvercommit),
-            Math.Max(0, _hostSize.MemoryMiB - _settings.ReservedMemoryMiB),
-            _hostSize.DiskGiB - _settings.BaseImageGiB),
-        _state.Reserved());
+    private HostCapacity Capacity()
+    {
+        var reserved = _state.Reserved();
+        return new HostCapacity(
+            new Capacity((int)Math.Floor(_hostSize.Vcpus * _settings.CpuOvercommit),
+                Math.Max(0, _hostSize.MemoryMiB - _settings.ReservedMemoryMiB),
+                _hostSize.DiskGiB - _settings.BaseImageGiB),
+            reserved with { DiskGiB = reserved.DiskGiB + _publishingGiB });
+    }
 
     private void OnRequestBid(RequestBid request)
     {
@@ -272,17 +278,20 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         var actions = plan.Dag.Actions.Select(VmBuilder.ToPerformed).ToImmutableArray();
         var imageId = ImageIds.For(plan.Dag.Identities);
         var hypervisor = _hypervisor;
+        var diskGiB = plan.Dag.Resources.DiskGiB;
+        _publishingGiB += diskGiB;
         Task.Run(() =>
             {
                 var size = hypervisor.PublishImage(PlantVm.VolumeOf(vmId), imageId);
                 hypervisor.Checkpoint();
-                return new Published(new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null);
+                return new Published(new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null, diskGiB);
             })
-            .PipeTo(Self, failure: e => new Published(null, $"publishing image {imageId} from {vmId} failed: {e.Message}"));
+            .PipeTo(Self, failure: e => new Published(null, $"publishing image {imageId} from {vmId} failed: {e.Message}", diskGiB));
     }
 
     private void OnPublished(Published published)
     {
+        _publishingGiB -= published.DiskGiB;
         if (published.Image is not { } image)
         {
             _log.Warning("Plant {Plant}: {Reason}", _settings.Name, published.Error);
@@ -455,7 +464,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         public static readonly RegisterTick Instance = new();
     }
 
-    private sealed record Published(ImageRecord? Image, string? Error);
+    private sealed record Published(ImageRecord? Image, string? Error, long DiskGiB);
 
     private sealed record Reconfigured(BuildOutcome Outcome, VmSpec Spec, IActorRef ReplyTo);
 }
