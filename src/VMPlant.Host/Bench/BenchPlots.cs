@@ -27,7 +27,7 @@ public static class BenchPlots
             plot.Axes.Bottom.Label.Text = "plants (one in-process node, libvirt test driver)";
             plot.Axes.Left.Label.Text = "milliseconds";
             plot.Title("VMPlant latency vs plants");
-            plot.ShowLegend(Alignment.UpperLeft);
+            plot.ShowLegend(Alignment.UpperRight);
             written.AddRange(Save(plot, Path.Combine(directory, "latency-vs-plants")));
         }
         if (report.Cache is { Sweep.Count: > 0 } cache)

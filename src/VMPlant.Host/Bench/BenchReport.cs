@@ -14,6 +14,9 @@ public sealed class BenchReport
 
     public double DurationSeconds { get; set; }
 
+    /// <summary>/proc/loadavg when the run ended.</summary>
+    public string? LoadAverageAtEnd { get; set; }
+
     public required MachineInfo Machine { get; init; }
 
     public required string Command { get; init; }
@@ -46,7 +49,8 @@ public sealed class BenchReport
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 }
 
-public sealed record MachineInfo(int Cores, string Cpu, string Os, string Runtime, string Hostname)
+/// <param name="LoadAverage">/proc/loadavg (1, 5, 15 minutes) when the run started: other work on the machine skews every timing.</param>
+public sealed record MachineInfo(int Cores, string Cpu, string Os, string Runtime, string Hostname, string LoadAverage)
 {
     public static MachineInfo Current()
     {
@@ -60,7 +64,19 @@ public sealed record MachineInfo(int Cores, string Cpu, string Os, string Runtim
             // Not Linux: the model stays unknown.
         }
         return new MachineInfo(Environment.ProcessorCount, cpu, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-            System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, Environment.MachineName);
+            System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, Environment.MachineName, ReadLoadAverage());
+    }
+
+    public static string ReadLoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 }
 

@@ -54,6 +54,7 @@ public static class BenchRunner
             }
             report.Targets.AddRange(Targets(report));
             report.DurationSeconds = progress.Elapsed.TotalSeconds;
+            report.LoadAverageAtEnd = MachineInfo.ReadLoadAverage();
             if (options.PlotDirectory is { } plots)
             {
                 try

@@ -10,7 +10,8 @@ public static class BenchSummary
     {
         var text = new StringBuilder();
         var m = report.Machine;
-        text.AppendLine($"VMPlant bench, {report.StartedAt:yyyy-MM-dd HH:mm} UTC, {report.DurationSeconds:0} s on {m.Cores} cores ({m.Cpu}), {m.Runtime}");
+        text.AppendLine($"VMPlant bench, {report.StartedAt:yyyy-MM-dd HH:mm} UTC, {report.DurationSeconds:0} s on {m.Cores} cores ({m.Cpu}), {m.Runtime}; " +
+            $"load average {m.LoadAverage} at start, {report.LoadAverageAtEnd} at end");
         text.AppendLine($"command: {report.Command}");
         if (report.Workload is { } w)
             text.AppendLine().AppendLine($"Workload ({w.Source}): seed {w.Seed}, {w.Requests:N0} requests, {w.DistinctStacks} stacks, " +
