@@ -84,7 +84,7 @@ public static class BenchCommand
             Console.SetOut(Console.Error);
             try
             {
-                report = await BenchRunner.RunAsync(options, new BenchProgress(Console.Error), "vmplant " + string.Join(' ', parse.Tokens.Select(t => t.Value)));
+                report = await BenchRunner.RunAsync(options, new BenchProgress(Console.Error), CommandLine(parse));
             }
             finally
             {
@@ -94,6 +94,19 @@ public static class BenchCommand
             return report.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.Refused;
         });
         return bench;
+    }
+
+    /// <summary>The command as typed, with the PostgreSQL connection string (which may hold a password) left out.</summary>
+    private static string CommandLine(ParseResult parse)
+    {
+        var words = new List<string> { "vmplant" };
+        var secret = false;
+        foreach (var token in parse.Tokens.Select(t => t.Value))
+        {
+            words.Add(secret ? "…" : token.StartsWith("--postgres=", StringComparison.Ordinal) ? "--postgres=…" : token);
+            secret = token == "--postgres";
+        }
+        return string.Join(' ', words);
     }
 
     private static T Explicit<T>(ParseResult parse, Option<T> option, T fallback) => parse.GetResult(option) is null ? fallback : parse.GetValue(option)!;

@@ -13,9 +13,10 @@ public static class BenchPlots
         {
             var plot = new Plot();
             var positions = placement.Rows.Select((_, i) => (double)i).ToArray();
+            // Latencies span two orders of magnitude (one busy plant vs many): a log scale keeps them all readable.
             void Line(string label, Func<PlacementRow, double> value)
             {
-                var line = plot.Add.Scatter(positions, placement.Rows.Select(value).ToArray());
+                var line = plot.Add.Scatter(positions, placement.Rows.Select(r => Math.Log10(Math.Max(0.01, value(r)))).ToArray());
                 line.LegendText = label;
             }
             Line("placement p50", r => r.PlacementMs.P50);
@@ -25,7 +26,13 @@ public static class BenchPlots
             Line("create p99", r => r.CreateMs.P99);
             plot.Axes.Bottom.SetTicks(positions, placement.Rows.Select(r => r.Plants.ToString()).ToArray());
             plot.Axes.Bottom.Label.Text = "plants (one in-process node, libvirt test driver)";
-            plot.Axes.Left.Label.Text = "milliseconds";
+            plot.Axes.Left.Label.Text = "milliseconds (log scale)";
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = y => Math.Pow(10, y).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+            };
             plot.Title("VMPlant latency vs plants");
             plot.ShowLegend(Alignment.UpperRight);
             written.AddRange(Save(plot, Path.Combine(directory, "latency-vs-plants")));
