@@ -18,7 +18,7 @@ public sealed record BenchNodeLayout(
     bool TestNodeDurable = true)
 {
     /// <summary>
-    /// HOCON for the node, merged over the defaults (and an operator's --config): loopback on a free port, quiet logs,
+    /// HOCON for the node, merged over the defaults (and an operator's --config): loopback on a free port, its own SQLite journal, quiet logs,
     /// and test-driver plants big enough in CPUs and memory for hundreds of small VMs. A test-driver pool is at most
     /// 100 GiB, so the bench's VMs have 1 GiB disks (and images, sized as their VM's disk, take 1 GiB each).
     /// </summary>
@@ -31,6 +31,10 @@ public sealed record BenchNodeLayout(
         return
         [
             NodeConfig.Set("vmplant.node.data-dir", DataDir),
+            // Each bench node journals to a fresh SQLite file of its own, whatever an operator's --config says.
+            NodeConfig.Set("vmplant.persistence.provider-name", "SQLite.MS"),
+            NodeConfig.Set("vmplant.persistence.connection-string", $"Data Source={Path.Combine(DataDir, "vmplant.db")}"),
+            "vmplant.persistence.parallelism = 1",
             "vmplant.node.port = 0",
             $"vmplant.node.roles = [{(Shop ? "shop, " : "")}plant]",
             $"vmplant.node.seed-nodes = [{seeds}]",
