@@ -86,6 +86,12 @@ public static class BenchCommand
             {
                 report = await BenchRunner.RunAsync(options, new BenchProgress(Console.Error), CommandLine(parse));
             }
+            catch (SpecValidationException e)
+            {
+                // A workload file that cannot be used: nothing was measured.
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            }
             finally
             {
                 Console.SetOut(stdout);
@@ -142,6 +148,7 @@ public static class BenchCommand
     private static void Validate(BenchOptions o)
     {
         if (o.Requests < 1) throw new SpecValidationException("--requests must be at least 1");
+        if (o.WorkloadFile is { } file && !File.Exists(file)) throw new SpecValidationException($"workload file {file} does not exist");
         if (o.PlacementRequests < 1) throw new SpecValidationException("--placement-requests must be at least 1");
         if (o.Concurrency is < 1 or > 1024) throw new SpecValidationException("--concurrency must be 1..1024");
         if (o.ThroughputPlants is < 3 or > 256) throw new SpecValidationException("--throughput-plants must be 3..256 (the cluster run spreads them over 3 processes)");
