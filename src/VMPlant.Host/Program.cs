@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VMPlant.Host.Bench;
 using VMPlant.Host.Cli;
 
 var root = new RootCommand("VMPlant: VM provisioning broker that reuses configuration work through golden images")
@@ -8,6 +9,7 @@ var root = new RootCommand("VMPlant: VM provisioning broker that reuses configur
     CommonOptions.Json,
     ServeCommand.Create(),
     ChaosCommand.Create(),
+    BenchCommand.Create(),
 };
 foreach (var command in ClientCommands.All()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

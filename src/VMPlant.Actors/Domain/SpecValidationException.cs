@@ -10,6 +10,18 @@ public sealed class SpecValidationException : Exception
         Errors = errors;
     }
 
+    /// <summary>Bad input that is not one spec field's fault (a workload file, a command-line value): the message says it all.</summary>
+    public SpecValidationException(string message) : base(message)
+    {
+        Errors = [new SpecError(null, "", message)];
+    }
+
+    /// <summary>Several such problems, one per line.</summary>
+    public SpecValidationException(IReadOnlyList<string> messages) : base(string.Join(Environment.NewLine, messages))
+    {
+        Errors = messages.Select(m => new SpecError(null, "", m)).ToList();
+    }
+
     /// <summary>The file or other origin of the text, when the spec came from text; <c>null</c> for a spec checked in memory.</summary>
     public string? SourceName { get; }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using VMPlant.Actors.Diagnostics;
 using VMPlant.Actors.Domain;
 using VMPlant.Actors.Serialization;
 using VMPlant.Messages;
@@ -25,6 +26,8 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
     private string _hypervisorError = "not connected yet";
     private Capacity _hostSize = new(0, 0, 0);
     private long _lastSnapshotSequenceNr;
+    // Disk taken by image volumes being copied, not yet journaled as images: capacity must count it too.
+    private long _publishingGiB;
 
     public PlantActor(PlantSettings settings, IActorRef shop)
     {
@@ -150,11 +153,15 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
             .PipeTo(Self);
     }
 
-    private HostCapacity Capacity() => new(
-        new Capacity((int)Math.Floor(_hostSize.Vcpus * _settings.CpuOvercommit),
-            Math.Max(0, _hostSize.MemoryMiB - _settings.ReservedMemoryMiB),
-            _hostSize.DiskGiB - _settings.BaseImageGiB),
-        _state.Reserved());
+    private HostCapacity Capacity()
+    {
+        var reserved = _state.Reserved();
+        return new HostCapacity(
+            new Capacity((int)Math.Floor(_hostSize.Vcpus * _settings.CpuOvercommit),
+                Math.Max(0, _hostSize.MemoryMiB - _settings.ReservedMemoryMiB),
+                _hostSize.DiskGiB - _settings.BaseImageGiB),
+            reserved with { DiskGiB = reserved.DiskGiB + _publishingGiB });
+    }
 
     private void OnRequestBid(RequestBid request)
     {
@@ -220,6 +227,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
             }
             return;
         }
+        RequestTrace.Mark(award.RequestId, TracePoint.PlantAwarded);
         if (Evaluate(award.RequestId, award.Spec, out var draft, out var reason) is null || draft is null)
         {
             Sender.Tell(new AwardRefused(award.RequestId, _settings.Name, reason));
@@ -230,6 +238,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         Persist(new VmReserved(award.RequestId, award.VmId, award.Spec, plan.Match.Image.ImageId, plan.AcceptedAt), e =>
         {
             _state = _state.Apply(e);
+            RequestTrace.Mark(e.RequestId, TracePoint.PlantReserved);
             replyTo.Tell(new AwardAccepted(award.RequestId, _settings.Name));
             _log.Info("Plant {Plant} building {VmId} for {RequestId} from image {ImageId}: {Missing} actions to perform, {Reused} reused",
                 _settings.Name, award.VmId, award.RequestId, plan.Match.Image.ImageId, plan.Match.Missing.Count, plan.Match.Reused.Count);
@@ -251,6 +260,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
                 {
                     _state = _state.Apply(e);
                     if (e is not VmBuilt) return;
+                    RequestTrace.Mark(ok.Plan.RequestId, TracePoint.PlantBuilt);
                     _shop.Tell(new VmReady(ok.Plan.RequestId, ok.Vm, ok.Report));
                     _log.Info("Plant {Plant}: {VmId} running after {ElapsedMs:F1} ms", _settings.Name, ok.Vm.VmId, ok.Report.ElapsedMs);
                     PublishIfWorthIt(ok.Plan, ok.Vm.VmId);
@@ -275,17 +285,20 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         var actions = plan.Dag.Actions.Select(VmBuilder.ToPerformed).ToImmutableArray();
         var imageId = ImageIds.For(plan.Dag.Identities);
         var hypervisor = _hypervisor;
+        var diskGiB = plan.Dag.Resources.DiskGiB;
+        _publishingGiB += diskGiB;
         Task.Run(() =>
             {
                 var size = hypervisor.PublishImage(PlantVm.VolumeOf(vmId), imageId);
                 hypervisor.Checkpoint();
-                return new Published(new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null);
+                return new Published(new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null, diskGiB);
             })
-            .PipeTo(Self, failure: e => new Published(null, $"publishing image {imageId} from {vmId} failed: {e.Message}"));
+            .PipeTo(Self, failure: e => new Published(null, $"publishing image {imageId} from {vmId} failed: {e.Message}", diskGiB));
     }
 
     private void OnPublished(Published published)
     {
+        _publishingGiB -= published.DiskGiB;
         if (published.Image is not { } image)
         {
             _log.Warning("Plant {Plant}: {Reason}", _settings.Name, published.Error);
@@ -458,7 +471,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         public static readonly RegisterTick Instance = new();
     }
 
-    private sealed record Published(ImageRecord? Image, string? Error);
+    private sealed record Published(ImageRecord? Image, string? Error, long DiskGiB);
 
     private sealed record Reconfigured(BuildOutcome Outcome, VmSpec Spec, IActorRef ReplyTo);
 }

@@ -18,9 +18,11 @@ public sealed class PlantHypervisor : IDisposable
     private readonly StoragePool _pool;
     private readonly string _domainType;
     private readonly TestNodeFile? _testNode;
+    private readonly bool _durable;
 
-    private PlantHypervisor(LibvirtConnection connection, StoragePool pool, string domainType, TestNodeFile? testNode)
+    private PlantHypervisor(LibvirtConnection connection, StoragePool pool, string domainType, TestNodeFile? testNode, bool durable)
     {
+        _durable = durable;
         _connection = connection;
         _pool = pool;
         _domainType = domainType;
@@ -36,7 +38,7 @@ public sealed class PlantHypervisor : IDisposable
         var connection = LibvirtConnection.Open(testNode?.Uri ?? settings.Uri);
         try
         {
-            return new PlantHypervisor(connection, connection.LookupStoragePoolByName(settings.Pool), settings.DomainType, testNode);
+            return new PlantHypervisor(connection, connection.LookupStoragePoolByName(settings.Pool), settings.DomainType, testNode, settings.TestNodeDurable);
         }
         catch
         {
@@ -49,9 +51,12 @@ public sealed class PlantHypervisor : IDisposable
 
     /// <summary>
     /// Makes the hypervisor's current state durable before the plant journals or acknowledges it. A real hypervisor
-    /// is durable by itself; a test-driver host is saved to its node file.
+    /// is durable by itself; a test-driver host is saved to its node file (unless test-node-durable is off).
     /// </summary>
-    public void Checkpoint() => _testNode?.Save(_connection);
+    public void Checkpoint()
+    {
+        if (_durable) _testNode?.Save(_connection);
+    }
 
     /// <summary>The host's raw size: CPUs, memory and the storage pool's capacity.</summary>
     public Capacity ReadHostSize()

@@ -12,6 +12,10 @@ public sealed record SeedImage(VmSpec Spec, ImmutableArray<string> UpTo);
 
 /// <summary>Everything one plant needs to know about its host and its policies.</summary>
 /// <param name="Uri">libvirt URI, or <see cref="TestNodeUri"/> for a test-driver host kept in <paramref name="DataDir"/>.</param>
+/// <param name="TestNodeDurable">
+/// A test-driver plant saves its whole fake host to its node file at every checkpoint (O(domains) per build) so the
+/// host survives a restart. Off trades that crash-consistency for speed: for benchmarks only.
+/// </param>
 public sealed record PlantSettings(
     string Name,
     string Uri,
@@ -27,7 +31,8 @@ public sealed record PlantSettings(
     ImmutableArray<SeedImage> SeedImages,
     OrphanPolicy Orphans,
     string DataDir,
-    int SnapshotEvery)
+    int SnapshotEvery,
+    bool TestNodeDurable = true)
 {
     public const string TestNodeUri = "test-node";
 

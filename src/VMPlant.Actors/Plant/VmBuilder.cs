@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using VMPlant.Actors.Diagnostics;
 using VMPlant.Actors.Domain;
 using VMPlant.Messages;
 
@@ -15,6 +16,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
     public async Task<BuildOutcome> BuildAsync(BuildPlan plan, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
+        RequestTrace.Mark(plan.RequestId, TracePoint.BuildStarted);
         try
         {
             var diskPath = hypervisor.CloneImage(plan.Match.Image.Volume, PlantVm.VolumeOf(plan.VmId), plan.Dag.Resources.DiskGiB);
@@ -47,7 +49,9 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
     private async Task<BuildOutcome> FinishAsync(BuildPlan plan, List<PerformedAction> performed, Stopwatch clock, CancellationToken cancellation)
     {
         await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
+        RequestTrace.Mark(plan.RequestId, TracePoint.LibvirtDone);
         hypervisor.Checkpoint();
+        RequestTrace.Mark(plan.RequestId, TracePoint.CheckpointDone);
         var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
             plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);
         return new BuildOutcome.Succeeded(plan, info, Report(plan, plan.Match.Missing, clock.Elapsed));

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
+using VMPlant.Actors.Diagnostics;
 using VMPlant.Messages;
 
 namespace VMPlant.Actors.Shop;
@@ -8,6 +9,8 @@ namespace VMPlant.Actors.Shop;
 /// <summary>
 /// One request's auction: asks every known plant for a bid, waits for all answers or the bid timeout, then
 /// awards the cheapest bid, falling back to the next one when a plant refuses or does not answer in time.
+/// An auction started before its request was journaled decides as soon as it can but awards only after
+/// <see cref="RequestJournaled"/>.
 /// In estimate mode it only reports the bids. Reports to its parent and stops.
 /// </summary>
 public sealed class AuctionActor : ReceiveActor, IWithTimers
@@ -21,12 +24,14 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _answered = [];
     private Queue<BidSummary> _ranked = new();
     private BidSummary? _current;
+    private bool _journaled;
 
     public AuctionActor(AuctionRequest request, IReadOnlyDictionary<string, IActorRef> plants, ShopSettings settings)
     {
         _request = request;
         _plants = plants;
         _settings = settings;
+        _journaled = request.Journaled;
         Collecting();
     }
 
@@ -44,11 +49,13 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
         }
         foreach (var plant in _plants.Values)
             plant.Tell(new RequestBid(_request.RequestId, _request.Spec));
+        if (!_request.EstimateOnly) RequestTrace.Mark(_request.RequestId, TracePoint.BidsRequested);
         Timers.StartSingleTimer(Timeout.Instance, Timeout.Instance, _settings.BidTimeout);
     }
 
     private void Collecting()
     {
+        Receive<RequestJournaled>(_ => _journaled = true);
         Receive<Bid>(b => b.RequestId == _request.RequestId, b => Answered(b.Offer.Plant, () => _bids.Add(b.Offer)));
         Receive<Decline>(d => d.RequestId == _request.RequestId, d => Answered(d.Reason.Plant, () => _declines.Add(d.Reason)));
         Receive<Timeout>(_ =>
@@ -76,9 +83,29 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
             Context.Stop(Self);
             return;
         }
+        RequestTrace.Mark(_request.RequestId, TracePoint.AwardDecided);
         _ranked = new Queue<BidSummary>(ranked);
-        Become(Awarding);
-        AwardNext();
+        if (_journaled)
+        {
+            Become(Awarding);
+            AwardNext();
+        }
+        else
+        {
+            Become(AwaitingJournal);
+        }
+    }
+
+    private void AwaitingJournal()
+    {
+        Receive<RequestJournaled>(_ =>
+        {
+            _journaled = true;
+            Become(Awarding);
+            AwardNext();
+        });
+        Receive<Bid>(_ => { });
+        Receive<Decline>(_ => { });
     }
 
     private void Awarding()
@@ -86,6 +113,7 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
         Receive<AwardAccepted>(a => a.RequestId == _request.RequestId && a.Plant == _current?.Plant, a =>
         {
             Timers.CancelAll();
+            RequestTrace.Mark(_request.RequestId, TracePoint.AwardAccepted);
             Context.Parent.Tell(new AuctionAwarded(_request.RequestId, a.Plant, BidRanking.Rank(_bids).ToImmutableArray(), Declines()));
             Context.Stop(Self);
         });
@@ -101,6 +129,7 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
             AwardNext();
         });
         // Late bids and declines after the deadline change nothing.
+        Receive<RequestJournaled>(_ => { });
         Receive<Bid>(_ => { });
         Receive<Decline>(_ => { });
     }
@@ -112,6 +141,7 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
             Finish(_bids.Count == 0 ? "no plant can host this VM" : "every plant that bid refused the award");
             return;
         }
+        RequestTrace.Mark(_request.RequestId, TracePoint.AwardSent);
         _plants[_current.Plant].Tell(new Award(_request.RequestId, _request.VmId, _request.Spec));
         Timers.StartSingleTimer(Timeout.Instance, Timeout.Instance, _settings.AwardTimeout);
     }
@@ -134,7 +164,14 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
 }
 
 /// <summary>What an auction is for. <paramref name="ReplyTo"/> receives the estimate in estimate mode.</summary>
-public sealed record AuctionRequest(string RequestId, string VmId, VmSpec Spec, bool EstimateOnly, IActorRef ReplyTo);
+/// <param name="Journaled">False while the shop is still journaling the request: the auction then waits for <see cref="RequestJournaled"/> before awarding.</param>
+public sealed record AuctionRequest(string RequestId, string VmId, VmSpec Spec, bool EstimateOnly, IActorRef ReplyTo, bool Journaled = true);
+
+/// <summary>The shop to an auction it started early: the request is journaled, the award may go out.</summary>
+public sealed record RequestJournaled
+{
+    public static readonly RequestJournaled Instance = new();
+}
 
 public sealed record AuctionAwarded(string RequestId, string Plant, ImmutableArray<BidSummary> Bids, ImmutableArray<DeclineSummary> Declines);
 

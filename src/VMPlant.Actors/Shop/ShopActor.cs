@@ -4,6 +4,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using VMPlant.Actors.Diagnostics;
 using VMPlant.Actors.Domain;
 using VMPlant.Actors.Serialization;
 using VMPlant.Messages;
@@ -138,12 +139,18 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
             Sender.Tell(rejection);
             return;
         }
+        RequestTrace.Mark(create.RequestId, TracePoint.ShopReceived);
         var replyTo = Sender;
-        Persist(new RequestAccepted(create.RequestId, NewVmId(create), create.Spec, DateTimeOffset.UtcNow), e =>
+        var vmId = NewVmId(create);
+        // Bids have no side effects, so plants bid while the request is being journaled; the auction awards only
+        // once told the request is journaled (a crash before that loses nothing that was promised).
+        var auction = StartAuction(create.RequestId, vmId, create.Spec, journaled: false);
+        Persist(new RequestAccepted(create.RequestId, vmId, create.Spec, DateTimeOffset.UtcNow), e =>
         {
             _state = _state.Apply(e);
+            RequestTrace.Mark(e.RequestId, TracePoint.ShopAccepted);
             Wait(e.RequestId, replyTo);
-            StartAuction(e.RequestId, e.VmId, e.Spec);
+            auction?.Tell(RequestJournaled.Instance);
             SnapshotIfDue();
         });
     }
@@ -159,11 +166,12 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         Context.ActorOf(AuctionActor.Props(request, _plants.ToDictionary(), _settings));
     }
 
-    private void StartAuction(string requestId, string vmId, VmSpec spec)
-    {
-        if (!_auctions.Add(requestId)) return;
-        Context.ActorOf(AuctionActor.Props(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self), _plants.ToDictionary(), _settings));
-    }
+    /// <summary>Starts the request's auction unless one is already running; <paramref name="journaled"/> false lets plants
+    /// bid while the request is still being journaled (the auction awards only once told it is).</summary>
+    private IActorRef? StartAuction(string requestId, string vmId, VmSpec spec, bool journaled = true) =>
+        _auctions.Add(requestId)
+            ? Context.ActorOf(AuctionActor.Props(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self, journaled), _plants.ToDictionary(), _settings))
+            : null;
 
     private void OnAwarded(AuctionAwarded awarded)
     {
@@ -217,6 +225,7 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         Persist(new RequestCompleted(ready.RequestId, ready.Vm, report), e =>
         {
             _state = _state.Apply(e);
+            RequestTrace.Mark(e.RequestId, TracePoint.ShopCompleted);
             _log.Info("{VmId} for {RequestId} is running on {Plant} (image {ImageId}, {Performed} actions performed)",
                 e.Vm.VmId, e.RequestId, e.Vm.Plant, e.Vm.ImageId, e.Report.PerformedActionIds.Length);
             Answer(e.RequestId);

@@ -84,7 +84,8 @@ public static class SettingsReader
             plant.GetValue("seed-images").GetArray().Select(v => Seed(new Config(new Akka.Configuration.Hocon.HoconRoot(v)), configDir, name)).ToImmutableArray(),
             ParseOrphanPolicy(name, plant.GetString("orphans")),
             dataDir,
-            snapshotEvery);
+            snapshotEvery,
+            plant.GetBoolean("test-node-durable", true));
     }
 
     private static SeedImage Seed(Config seed, string configDir, string plant)

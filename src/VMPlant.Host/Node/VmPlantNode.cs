@@ -42,6 +42,7 @@ public sealed class VmPlantNode : IAsyncDisposable
         var shopSettings = SettingsReader.Shop(config);
         var plantSettings = settings.IsPlant ? SettingsReader.Plants(config) : [];
         Directory.CreateDirectory(settings.DataDir);
+        SqliteJournal.EnableWriteAheadLog(config);
 
         var system = ActorSystem.Create(SystemName, config);
         var cluster = Cluster.Get(system);
