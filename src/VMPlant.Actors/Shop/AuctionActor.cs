@@ -93,6 +93,7 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
         else
         {
             Become(AwaitingJournal);
+            Timers.StartSingleTimer(Timeout.Instance, Timeout.Instance, _settings.AwardTimeout);
         }
     }
 
@@ -100,9 +101,17 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
     {
         Receive<RequestJournaled>(_ =>
         {
+            Timers.CancelAll();
             _journaled = true;
             Become(Awarding);
             AwardNext();
+        });
+        // The shop could not journal the request (a rejected write leaves it running): nothing may be awarded.
+        Receive<Timeout>(_ =>
+        {
+            _log.Warning("Request {RequestId} was not journaled within {Timeout}s; its auction ends without an award",
+                _request.RequestId, _settings.AwardTimeout.TotalSeconds);
+            Context.Stop(Self);
         });
         Receive<Bid>(_ => { });
         Receive<Decline>(_ => { });

@@ -29,6 +29,11 @@ public static class BenchCommand
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string for the persistence suite (default: $VMPLANT_TEST_POSTGRES)" };
         var via = new Option<string>("--via") { Description = "How requests reach the shop: proxy (in-process singleton proxy) or client (ClusterClient)", DefaultValueFactory = _ => "proxy" };
         var durable = new Option<string>("--test-node-durable") { Description = "on: plants save their fake host at every checkpoint (default); off: skip it", DefaultValueFactory = _ => "on" };
+        var journal = new Option<string>("--journal")
+        {
+            Description = "Journal of the bench nodes: sqlite, or memory (diagnosis: the ceiling without durable writes)",
+            DefaultValueFactory = _ => "sqlite",
+        };
         var plot = new Option<string?>("--plot") { Description = "Write PNG and SVG charts to this directory" };
         var keep = new Option<bool>("--keep") { Description = "Keep the temporary data directory (journals, node files)" };
         var tiny = new Option<bool>("--tiny") { Description = "A run of a few seconds with tiny budgets (smoke test)" };
@@ -36,7 +41,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure placement latency, throughput, matching cost and cache benefit against baselines")
         {
             suites, seed, requests, workload, saveWorkload, plants, placementRequests, throughputPlants, concurrency, duration,
-            recoveryEvents, postgres, via, durable, plot, keep, tiny,
+            recoveryEvents, postgres, via, durable, journal, plot, keep, tiny,
         };
         bench.SetAction(async (parse, _) =>
         {
@@ -64,6 +69,12 @@ public static class BenchCommand
                         "on" => true,
                         "off" => false,
                         var v => throw new SpecValidationException($"--test-node-durable must be on or off, not '{v}'"),
+                    },
+                    InMemoryJournal = parse.GetValue(journal) switch
+                    {
+                        "sqlite" => false,
+                        "memory" => true,
+                        var v => throw new SpecValidationException($"--journal must be sqlite or memory, not '{v}'"),
                     },
                     Json = parse.GetValue(CommonOptions.Json),
                     PlotDirectory = parse.GetValue(plot),

@@ -15,7 +15,8 @@ public sealed record BenchNodeLayout(
     string PlantPrefix = "p",
     bool Shop = true,
     ImmutableArray<string> SeedNodes = default,
-    bool TestNodeDurable = true)
+    bool TestNodeDurable = true,
+    bool InMemoryJournal = false)
 {
     /// <summary>
     /// HOCON for the node, merged over the defaults (and an operator's --config): loopback on a free port, its own SQLite journal, quiet logs,
@@ -50,6 +51,10 @@ public sealed record BenchNodeLayout(
             """,
             $"vmplant.plant-defaults.test-node-durable = {(TestNodeDurable ? "on" : "off")}",
             plants.ToString(),
+            // Diagnosis only: with nothing durable, what the actors and libvirt alone can do.
+            InMemoryJournal
+                ? "akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\"\nakka.persistence.snapshot-store.plugin = \"akka.persistence.snapshot-store.inmem\""
+                : "",
         ];
     }
 

@@ -76,6 +76,9 @@ public sealed record BenchOptions
     /// <summary>How requests reach the shop: "proxy" (Ask the singleton proxy in-process) or "client" (ClusterClient via the receptionist).</summary>
     public string Via { get; init; } = "proxy";
 
+    /// <summary>Journal the bench nodes in memory instead of SQLite (diagnosis: the ceiling without durable writes).</summary>
+    public bool InMemoryJournal { get; init; }
+
     /// <summary>Write the test-driver host's node file at every checkpoint (crash-consistent fake host) or not.</summary>
     public bool TestNodeDurable { get; init; } = true;
 

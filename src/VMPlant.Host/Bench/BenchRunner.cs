@@ -97,7 +97,8 @@ public static class BenchRunner
     }
 
     private static ThroughputReport Append(ThroughputReport? existing, ThroughputRow row, BenchOptions options) =>
-        new(existing?.Path ?? (options.Via == "client" ? "ClusterClient via the receptionist" : "Ask on the shop's singleton proxy in the bench process"),
+        new(existing?.Path ?? (options.Via == "client" ? "ClusterClient via the receptionist" : "Ask on the shop's singleton proxy in the bench process")
+            + (options.InMemoryJournal ? "; IN-MEMORY JOURNAL (diagnosis, nothing durable)" : ""),
             options.TestNodeDurable, [.. existing?.Rows ?? [], row]);
 
     /// <summary>The goals, each with where this run stands (null when the suite did not run).</summary>

@@ -15,7 +15,8 @@ public static class ThroughputSuite
     public static async Task<ThroughputRow> SingleNodeAsync(BenchOptions options, Workload workload, string root, BenchProgress progress)
     {
         progress.Step("throughput", $"1 node, {options.ThroughputPlants} plants: starting");
-        var layout = new BenchNodeLayout(Path.Combine(root, "throughput"), options.ThroughputPlants, TestNodeDurable: options.TestNodeDurable);
+        var layout = new BenchNodeLayout(Path.Combine(root, "throughput"), options.ThroughputPlants, TestNodeDurable: options.TestNodeDurable,
+            InMemoryJournal: options.InMemoryJournal);
         await using var node = BenchNode.Start(layout, options.ConfigFile);
         await node.WaitForPlantsAsync(options.ThroughputPlants, TimeSpan.FromSeconds(90), progress, "throughput");
         return await MeasureAsync("1 node", 1, options, workload, node, progress, "throughput");
@@ -25,12 +26,14 @@ public static class ThroughputSuite
     {
         var split = Split(options.ThroughputPlants, 3);
         progress.Step("cluster", $"3 processes, {options.ThroughputPlants} plants ({string.Join(" + ", split)}): starting");
-        var local = new BenchNodeLayout(Path.Combine(root, "cluster-1"), split[0], "a", TestNodeDurable: options.TestNodeDurable);
+        var local = new BenchNodeLayout(Path.Combine(root, "cluster-1"), split[0], "a", TestNodeDurable: options.TestNodeDurable,
+            InMemoryJournal: options.InMemoryJournal);
         await using var node = BenchNode.Start(local, options.ConfigFile);
         await using var members = new ClusterProcesses();
         var seed = ImmutableArray.Create(node.Address.ToString());
         var starts = new[] { ("b", split[1]), ("c", split[2]) }.Select((m, i) => members.StartAsync(
-            new BenchNodeLayout(Path.Combine(root, $"cluster-{i + 2}"), m.Item2, m.Item1, Shop: false, SeedNodes: seed, TestNodeDurable: options.TestNodeDurable),
+            new BenchNodeLayout(Path.Combine(root, $"cluster-{i + 2}"), m.Item2, m.Item1, Shop: false, SeedNodes: seed, TestNodeDurable: options.TestNodeDurable,
+                InMemoryJournal: options.InMemoryJournal),
             $"cluster member {i + 2}", TimeSpan.FromSeconds(90)));
         await Task.WhenAll(starts);
         await node.WaitForPlantsAsync(options.ThroughputPlants, TimeSpan.FromSeconds(90), progress, "cluster");
