@@ -13,7 +13,7 @@ namespace VMPlant.Actors.Plant;
 /// One per hypervisor host. Bids for requests from its image cache, builds awarded VMs through libvirt and
 /// publishes new golden images. Every promise (reservation, VM, image) is journaled before it is acted on.
 /// </summary>
-public sealed class PlantActor : ReceivePersistentActor, IWithTimers
+public sealed class PlantActor : SnapshottingActor, IWithTimers
 {
     private static readonly TimeSpan RegisterInterval = TimeSpan.FromSeconds(2);
 
@@ -25,7 +25,6 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
     private PlantHypervisor? _hypervisor;
     private string _hypervisorError = "not connected yet";
     private Capacity _hostSize = new(0, 0, 0);
-    private long _lastSnapshotSequenceNr;
     // Disk taken by image volumes being copied, not yet journaled as images: capacity must count it too.
     private long _publishingGiB;
 
@@ -38,7 +37,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         Recover<SnapshotOffer>(offer =>
         {
             _state = ((PlantSnapshot)offer.Snapshot).Restore(settings.CachePolicy, BaseImage(settings));
-            _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+            RestoredFrom(offer.Metadata);
         });
         Recover<IVmPlantEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => OnRecoveryCompleted());
@@ -53,11 +52,10 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         Command<GetPlantStatus>(_ => Sender.Tell(Status()));
         Command<ListPlantVms>(_ => Sender.Tell(new VmList(_state.Vms.Values.Where(v => v.Info is not null).Select(v => v.Info!).ToImmutableArray())));
         Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
-        Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Plant {Plant}: snapshot failed; recovery will replay more events", _settings.Name));
-        Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "Plant {Plant}: could not trim journal after snapshot", _settings.Name));
+        HandleSnapshotHousekeeping(_log, $"Plant {settings.Name}");
     }
+
+    protected override int SnapshotEvery => _settings.SnapshotEvery;
 
     public override string PersistenceId => _settings.PersistenceId;
 
@@ -456,12 +454,7 @@ public sealed class PlantActor : ReceivePersistentActor, IWithTimers
         Persist(e, _ => { });
     }
 
-    private void SnapshotIfDue()
-    {
-        if (LastSequenceNr - _lastSnapshotSequenceNr < _settings.SnapshotEvery) return;
-        _lastSnapshotSequenceNr = LastSequenceNr;
-        SaveSnapshot(PlantSnapshot.Of(_state));
-    }
+    private void SnapshotIfDue() => SnapshotIfDue(() => PlantSnapshot.Of(_state));
 
     private static GoldenImage BaseImage(PlantSettings settings) =>
         new(settings.BaseImageVolume, settings.BaseImageVolume, ImmutableHashSet<ActionIdentity>.Empty, 0, settings.BaseImageGiB << 30, DateTimeOffset.UnixEpoch);

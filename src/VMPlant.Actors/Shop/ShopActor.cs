@@ -16,7 +16,7 @@ namespace VMPlant.Actors.Shop;
 /// and remembers every request and VM. A request is journaled before it is acknowledged, and the same
 /// request id always gets the same answer.
 /// </summary>
-public sealed class ShopActor : ReceivePersistentActor, IWithTimers
+public sealed class ShopActor : SnapshottingActor, IWithTimers
 {
     private readonly ShopSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -28,7 +28,6 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
     // Requests with an auction running right now (never two auctions for one request).
     private readonly HashSet<string> _auctions = [];
     private ShopState _state = ShopState.Empty;
-    private long _lastSnapshotSequenceNr;
 
     public ShopActor(ShopSettings settings)
     {
@@ -39,7 +38,7 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         Recover<SnapshotOffer>(offer =>
         {
             _state = ((ShopSnapshot)offer.Snapshot).Restore();
-            _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+            RestoredFrom(offer.Metadata);
         });
         Recover<IVmPlantEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => OnRecoveryCompleted());
@@ -64,11 +63,10 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         Command<ListPlants>(_ => Context.ActorOf(PlantStatusGatherer.Props(_plants, Sender, _settings.StatusTimeout)));
         Command<ResumeUnfinished>(_ => ResumeUnfinishedRequests());
         Command<StopShop>(_ => Context.Stop(Self));
-        Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Shop snapshot failed; recovery will replay more events"));
-        Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "Shop could not trim its journal after a snapshot"));
+        HandleSnapshotHousekeeping(_log, "Shop");
     }
+
+    protected override int SnapshotEvery => _settings.SnapshotEvery;
 
     public override string PersistenceId => ShopSettings.PersistenceId;
 
@@ -378,12 +376,7 @@ public sealed class ShopActor : ReceivePersistentActor, IWithTimers
         foreach (var requester in requesters) requester.Tell(answer);
     }
 
-    private void SnapshotIfDue()
-    {
-        if (LastSequenceNr - _lastSnapshotSequenceNr < _settings.SnapshotEvery) return;
-        _lastSnapshotSequenceNr = LastSequenceNr;
-        SaveSnapshot(ShopSnapshot.Of(_state));
-    }
+    private void SnapshotIfDue() => SnapshotIfDue(() => ShopSnapshot.Of(_state));
 
     /// <summary>VM ids are derived from the request id, so a retried request can never mint a second VM.</summary>
     private static string NewVmId(CreateVm create)

@@ -1,0 +1,35 @@
+using Akka.Event;
+using Akka.Persistence;
+using VMPlant.Actors.Serialization;
+
+namespace VMPlant.Actors;
+
+/// <summary>
+/// A persistent actor that snapshots every <see cref="SnapshotEvery"/> events and trims its journal behind each
+/// snapshot, so recovery replays at most that many events after the latest snapshot.
+/// </summary>
+public abstract class SnapshottingActor : ReceivePersistentActor
+{
+    private long _lastSnapshotSequenceNr;
+
+    protected abstract int SnapshotEvery { get; }
+
+    /// <summary>Call from a <see cref="SnapshotOffer"/> recovery handler after restoring its state.</summary>
+    protected void RestoredFrom(SnapshotMetadata snapshot) => _lastSnapshotSequenceNr = snapshot.SequenceNr;
+
+    /// <summary>Registers the replies to snapshot and trim requests; <paramref name="who"/> names the actor in warnings.</summary>
+    protected void HandleSnapshotHousekeeping(ILoggingAdapter log, string who)
+    {
+        Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));
+        Command<SaveSnapshotFailure>(f => log.Warning(f.Cause, "{Who}: snapshot failed; recovery will replay more events", who));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(f => log.Warning(f.Cause, "{Who}: could not trim the journal after a snapshot", who));
+    }
+
+    protected void SnapshotIfDue(Func<IVmPlantSnapshot> takeSnapshot)
+    {
+        if (LastSequenceNr - _lastSnapshotSequenceNr < SnapshotEvery) return;
+        _lastSnapshotSequenceNr = LastSequenceNr;
+        SaveSnapshot(takeSnapshot());
+    }
+}
