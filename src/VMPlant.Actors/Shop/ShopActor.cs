@@ -27,11 +27,15 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     private readonly Dictionary<string, object> _outcomesBeforeAward = [];
     // Requests with an auction running right now (never two auctions for one request).
     private readonly HashSet<string> _auctions = [];
+    private readonly PlantDiscovery _discovery;
     private ShopState _state = ShopState.Empty;
+
+    private static readonly TimeSpan HeldAuctionCheck = TimeSpan.FromMilliseconds(200);
 
     public ShopActor(ShopSettings settings)
     {
         _settings = settings;
+        _discovery = new PlantDiscovery(DateTime.UtcNow, settings.PlantDiscovery, settings.PlantWait);
         if (settings.JournalPluginId.Length > 0) JournalPluginId = settings.JournalPluginId;
         if (settings.SnapshotPluginId.Length > 0) SnapshotPluginId = settings.SnapshotPluginId;
 
@@ -62,6 +66,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         Command<VmNotFound>(OnPlantNotFound);
         Command<ListPlants>(_ => Context.ActorOf(PlantStatusGatherer.Props(_plants, Sender, _settings.StatusTimeout)));
         Command<ResumeUnfinished>(_ => ResumeUnfinishedRequests());
+        Command<ReleaseHeldAuctions>(_ => ReleaseHeld());
         Command<StopShop>(_ => Context.Stop(Self));
         HandleSnapshotHousekeeping(_log, "Shop");
     }
@@ -96,6 +101,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     {
         var unfinished = _state.Unfinished.Count();
         _log.Info("Shop recovered {Requests} requests, {Vms} VMs, {Unfinished} unfinished", _state.Requests.Count, _state.Vms.Count, unfinished);
+        _discovery.Expect(_state.Vms.Values.Where(v => v.State == VmState.Running).Select(v => v.Plant));
         if (unfinished > 0)
             Timers.StartSingleTimer(nameof(ResumeUnfinished), ResumeUnfinished.Instance, _settings.ResumeDelay);
     }
@@ -107,6 +113,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         _plants[register.Plant] = register.PlantRef;
         Context.Watch(register.PlantRef);
         _log.Info("Plant {Plant} registered ({Path})", register.Plant, register.PlantRef.Path);
+        if (_discovery.Held > 0) ReleaseHeld();
     }
 
     private void OnPlantTerminated(Terminated terminated)
@@ -160,16 +167,36 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             Sender.Tell(rejection);
             return;
         }
-        var request = new AuctionRequest("estimate-" + Guid.NewGuid().ToString("N"), "", estimate.Spec, EstimateOnly: true, Sender);
-        Context.ActorOf(AuctionActor.Props(request, _plants.ToDictionary(), _settings));
+        LaunchOrHold(new AuctionRequest("estimate-" + Guid.NewGuid().ToString("N"), "", estimate.Spec, EstimateOnly: true, Sender));
     }
 
     /// <summary>Starts the request's auction unless one is already running; <paramref name="journaled"/> false lets plants
-    /// bid while the request is still being journaled (the auction awards only once told it is).</summary>
+    /// bid while the request is still being journaled (the auction awards only once told it is). Null when the
+    /// auction is already running or is held until plants register.</summary>
     private IActorRef? StartAuction(string requestId, string vmId, VmSpec spec, bool journaled = true) =>
-        _auctions.Add(requestId)
-            ? Context.ActorOf(AuctionActor.Props(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self, journaled), _plants.ToDictionary(), _settings))
-            : null;
+        _auctions.Add(requestId) ? LaunchOrHold(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self, journaled)) : null;
+
+    private IActorRef? LaunchOrHold(AuctionRequest request)
+    {
+        var now = DateTime.UtcNow;
+        if (_discovery.Ready(_plants, now)) return Launch(request);
+        if (_discovery.Held == 0) Timers.StartPeriodicTimer(nameof(ReleaseHeldAuctions), ReleaseHeldAuctions.Instance, HeldAuctionCheck);
+        _discovery.Hold(request, now);
+        _log.Info("Holding the auction for {RequestId} until plants register ({Registered} registered so far)", request.RequestId, _plants.Count);
+        return null;
+    }
+
+    /// <summary>Commands wait while the shop persists, so a held request that was being journaled is journaled by now.</summary>
+    private IActorRef Launch(AuctionRequest request) =>
+        Context.ActorOf(AuctionActor.Props(request with { Journaled = request.Journaled || _state.Requests.ContainsKey(request.RequestId) },
+            _plants.ToDictionary(), _settings));
+
+    private void ReleaseHeld()
+    {
+        var now = DateTime.UtcNow;
+        foreach (var request in _discovery.Release(_discovery.Ready(_plants, now), now)) Launch(request);
+        if (_discovery.Held == 0) Timers.Cancel(nameof(ReleaseHeldAuctions));
+    }
 
     private void OnAwarded(AuctionAwarded awarded)
     {
@@ -389,6 +416,11 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     private sealed record ResumeUnfinished
     {
         public static readonly ResumeUnfinished Instance = new();
+    }
+
+    private sealed record ReleaseHeldAuctions
+    {
+        public static readonly ReleaseHeldAuctions Instance = new();
     }
 }
 

@@ -46,6 +46,9 @@ public sealed class ChaosReport
     /// <summary>Nodes still running two shops after a partition (must be 0), when the scenario checks it.</summary>
     public int? ConcurrentShops { get; set; }
 
+    /// <summary>Why each failed request failed (request id: the shop's reason).</summary>
+    public List<string> Failures { get; } = [];
+
     public List<string> Problems { get; } = [];
 
     public bool Passed => Lost == 0 && Duplicated == 0 && CapacityLeaks == 0 && Problems.Count == 0 && ConcurrentShops is null or 0;
@@ -91,6 +94,7 @@ public sealed class ChaosReport
             .AppendLine($"client errors     : {ClientErrors}")
             .AppendLine($"capacity leaks    : {CapacityLeaks}");
         if (ConcurrentShops is { } shops) text.AppendLine($"concurrent shops  : {shops}");
+        foreach (var failure in Failures) text.AppendLine($"failed: {failure}");
         foreach (var problem in Problems) text.AppendLine($"problem: {problem}");
         text.Append(Passed ? "result: PASSED" : "result: FAILED");
         return text.ToString();

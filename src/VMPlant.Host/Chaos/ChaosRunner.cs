@@ -426,8 +426,9 @@ public sealed class ChaosRunner : IAsyncDisposable
                         _report.Problems.Add($"{trace.Request.RequestId}: VM {created.Vm.VmId} is not running in the shop's list");
                     }
                     break;
-                case CreateVmFailed:
+                case CreateVmFailed failed:
                     _report.Failed++;
+                    _report.Failures.Add($"{trace.Request.RequestId}: {failed.Reason}");
                     if (trace.Answer is VmCreated)
                     {
                         _report.Lost++;

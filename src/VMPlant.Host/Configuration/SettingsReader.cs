@@ -30,6 +30,8 @@ public static class SettingsReader
             shop.GetTimeSpan("award-timeout"),
             shop.GetTimeSpan("status-timeout"),
             shop.GetTimeSpan("resume-delay"),
+            shop.GetTimeSpan("plant-discovery"),
+            shop.GetTimeSpan("plant-wait"),
             config.GetInt("vmplant.persistence.snapshot-every"),
             ShopPlugin(shop, "journal-plugin", NodeConfig.ShopJournalPlugin),
             ShopPlugin(shop, "snapshot-plugin", NodeConfig.ShopSnapshotPlugin));

@@ -16,6 +16,8 @@ public sealed class AuctionActorSpec(ITestOutputHelper output) : TestKit(TestCon
         AwardTimeout: TimeSpan.FromMilliseconds(600),
         StatusTimeout: TimeSpan.FromSeconds(1),
         ResumeDelay: TimeSpan.FromSeconds(1),
+        PlantDiscovery: TimeSpan.Zero,
+        PlantWait: TimeSpan.FromSeconds(1),
         SnapshotEvery: 1000);
 
     private static readonly BidSummary Offer = new("a", 100, "img-a", 1, 2, new Capacity(4, 4096, 50));

@@ -18,6 +18,8 @@ public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig
         AwardTimeout: TimeSpan.FromMilliseconds(600),
         StatusTimeout: TimeSpan.FromMilliseconds(600),
         ResumeDelay: TimeSpan.FromMilliseconds(200),
+        PlantDiscovery: TimeSpan.Zero,
+        PlantWait: TimeSpan.FromSeconds(1),
         SnapshotEvery: 1000);
 
     private static BidSummary Offer(string plant, double cost, long freeMemory = 4096) =>
@@ -244,5 +246,43 @@ public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig
         shop.Tell(new ShowVm(award.VmId));
         var vm = ExpectMsg<VmInfo>();
         Assert.Equal(("a", VmState.Running), (vm.Plant, vm.State));
+    }
+
+    [Fact]
+    public void A_request_that_arrives_before_any_plant_is_held_until_one_registers()
+    {
+        var shop = Sys.ActorOf(ShopActor.Props(Settings with { PlantWait = TimeSpan.FromSeconds(10) }));
+        var a = CreateTestProbe("plant-a");
+        shop.Tell(new CreateVm("early", SpecBuilder.MpiSolver()));
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        shop.Tell(new RegisterPlant("a", a.Ref));
+        Assert.Equal("early", a.ExpectMsg<RequestBid>().RequestId);
+        a.Reply(new Bid("early", Offer("a", 10)));
+        Assert.Equal("early", a.ExpectMsg<Award>().RequestId);
+    }
+
+    [Fact]
+    public void With_no_plant_registered_within_the_plant_wait_the_request_fails_with_that_reason()
+    {
+        var shop = Sys.ActorOf(ShopActor.Props(Settings with { PlantWait = TimeSpan.FromMilliseconds(500) }));
+        shop.Tell(new CreateVm("lonely", SpecBuilder.MpiSolver()));
+        var failed = ExpectMsg<CreateVmFailed>(TimeSpan.FromSeconds(5));
+        Assert.Equal("no plants are registered with the shop", failed.Reason);
+    }
+
+    [Fact]
+    public void After_a_start_auctions_wait_for_the_discovery_window_before_asking_the_first_plant_alone()
+    {
+        var shop = Sys.ActorOf(ShopActor.Props(Settings with { PlantDiscovery = TimeSpan.FromSeconds(1) }));
+        var (a, b) = (CreateTestProbe("plant-a"), CreateTestProbe("plant-b"));
+        shop.Tell(new RegisterPlant("a", a.Ref));
+        shop.Tell(new CreateVm("first", SpecBuilder.MpiSolver()));
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        shop.Tell(new RegisterPlant("b", b.Ref));
+
+        // Both plants are asked once the window closes, not just the one that registered first.
+        Assert.Equal("first", a.ExpectMsg<RequestBid>(TimeSpan.FromSeconds(3)).RequestId);
+        Assert.Equal("first", b.ExpectMsg<RequestBid>(TimeSpan.FromSeconds(3)).RequestId);
     }
 }
