@@ -28,6 +28,8 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     // Requests with an auction running right now (never two auctions for one request).
     private readonly HashSet<string> _auctions = [];
     private readonly PlantDiscovery _discovery;
+    // Unfinished requests found at recovery wait, like new auctions, until the plants have re-registered.
+    private bool _resumePending;
     private ShopState _state = ShopState.Empty;
 
     private static readonly TimeSpan HeldAuctionCheck = TimeSpan.FromMilliseconds(200);
@@ -65,8 +67,10 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         Command<VmDestroyed>(OnPlantDestroyed);
         Command<VmNotFound>(OnPlantNotFound);
         Command<ListPlants>(_ => Context.ActorOf(PlantStatusGatherer.Props(_plants, Sender, _settings.StatusTimeout)));
-        Command<ResumeUnfinished>(_ => ResumeUnfinishedRequests());
         Command<ReleaseHeldAuctions>(_ => ReleaseHeld());
+        // Answers to awards the shop itself resent after recovery (auctions' own awards go to the auctions).
+        Command<AwardAccepted>(_ => { });
+        Command<AwardRefused>(OnResumedAwardRefused);
         Command<StopShop>(_ => Context.Stop(Self));
         HandleSnapshotHousekeeping(_log, "Shop");
     }
@@ -101,9 +105,10 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     {
         var unfinished = _state.Unfinished.Count();
         _log.Info("Shop recovered {Requests} requests, {Vms} VMs, {Unfinished} unfinished", _state.Requests.Count, _state.Vms.Count, unfinished);
-        _discovery.Expect(_state.Vms.Values.Where(v => v.State == VmState.Running).Select(v => v.Plant));
-        if (unfinished > 0)
-            Timers.StartSingleTimer(nameof(ResumeUnfinished), ResumeUnfinished.Instance, _settings.ResumeDelay);
+        _discovery.Expect(_state.Vms.Values.Where(v => v.State == VmState.Running).Select(v => v.Plant)
+            .Concat(_state.Unfinished.Where(r => r.Plant is not null).Select(r => r.Plant!)));
+        _resumePending = unfinished > 0;
+        if (_resumePending) WatchHeldWork();
     }
 
     private void OnRegisterPlant(RegisterPlant register)
@@ -113,7 +118,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         _plants[register.Plant] = register.PlantRef;
         Context.Watch(register.PlantRef);
         _log.Info("Plant {Plant} registered ({Path})", register.Plant, register.PlantRef.Path);
-        if (_discovery.Held > 0) ReleaseHeld();
+        if (_discovery.Held > 0 || _resumePending) ReleaseHeld();
     }
 
     private void OnPlantTerminated(Terminated terminated)
@@ -180,7 +185,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     {
         var now = DateTime.UtcNow;
         if (_discovery.Ready(_plants, now)) return Launch(request);
-        if (_discovery.Held == 0) Timers.StartPeriodicTimer(nameof(ReleaseHeldAuctions), ReleaseHeldAuctions.Instance, HeldAuctionCheck);
+        WatchHeldWork();
         _discovery.Hold(request, now);
         _log.Info("Holding the auction for {RequestId} until plants register ({Registered} registered so far)", request.RequestId, _plants.Count);
         return null;
@@ -191,11 +196,23 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         Context.ActorOf(AuctionActor.Props(request with { Journaled = request.Journaled || _state.Requests.ContainsKey(request.RequestId) },
             _plants.ToDictionary(), _settings));
 
+    private void WatchHeldWork()
+    {
+        if (!Timers.IsTimerActive(nameof(ReleaseHeldAuctions)))
+            Timers.StartPeriodicTimer(nameof(ReleaseHeldAuctions), ReleaseHeldAuctions.Instance, HeldAuctionCheck);
+    }
+
     private void ReleaseHeld()
     {
         var now = DateTime.UtcNow;
-        foreach (var request in _discovery.Release(_discovery.Ready(_plants, now), now)) Launch(request);
-        if (_discovery.Held == 0) Timers.Cancel(nameof(ReleaseHeldAuctions));
+        var ready = _discovery.Ready(_plants, now);
+        foreach (var request in _discovery.Release(ready, now)) Launch(request);
+        if (ready && _resumePending)
+        {
+            _resumePending = false;
+            ResumeUnfinishedRequests();
+        }
+        if (_discovery.Held == 0 && !_resumePending) Timers.Cancel(nameof(ReleaseHeldAuctions));
     }
 
     private void OnAwarded(AuctionAwarded awarded)
@@ -370,6 +387,15 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         }
     }
 
+    /// <summary>A plant no longer honours an award it was given before the failover: the request is bid again.</summary>
+    private void OnResumedAwardRefused(AwardRefused refused)
+    {
+        if (!_state.Requests.TryGetValue(refused.RequestId, out var request) || request.IsFinished ||
+            request.Plant != refused.Plant || _auctions.Contains(refused.RequestId)) return;
+        _log.Warning("Plant {Plant} refused the resumed award of {RequestId} ({Reason}); bidding again", refused.Plant, refused.RequestId, refused.Reason);
+        StartAuction(request.RequestId, request.VmId, request.Spec!);
+    }
+
     private RequestRejected? Reject(string requestId, VmSpec spec)
     {
         try
@@ -411,11 +437,6 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(create.RequestId)))[..12];
         var name = create.Spec.Name.Length > 40 ? create.Spec.Name[..40] : create.Spec.Name;
         return $"{name}-{hash}";
-    }
-
-    private sealed record ResumeUnfinished
-    {
-        public static readonly ResumeUnfinished Instance = new();
     }
 
     private sealed record ReleaseHeldAuctions

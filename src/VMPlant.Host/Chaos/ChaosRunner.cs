@@ -283,7 +283,6 @@ public sealed class ChaosRunner : IAsyncDisposable
     {
         var path = Path.Combine(workDir, "chaos.conf");
         File.WriteAllText(path, """
-            vmplant.shop.resume-delay = 3s
             vmplant.shop.bid-timeout = 2s
             vmplant.shop.award-timeout = 4s
             vmplant.plant-defaults {

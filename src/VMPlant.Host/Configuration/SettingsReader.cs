@@ -29,7 +29,6 @@ public static class SettingsReader
             shop.GetTimeSpan("bid-timeout"),
             shop.GetTimeSpan("award-timeout"),
             shop.GetTimeSpan("status-timeout"),
-            shop.GetTimeSpan("resume-delay"),
             shop.GetTimeSpan("plant-discovery"),
             shop.GetTimeSpan("plant-wait"),
             config.GetInt("vmplant.persistence.snapshot-every"),

@@ -51,6 +51,7 @@ public sealed class VmPlantNode : IAsyncDisposable
 
         if (settings.IsShop)
         {
+            system.ActorOf(ShopJournalWarmup.Props(shopSettings), "shop-journal-warmup");
             system.ActorOf(ClusterSingletonManager.Props(
                     ShopActor.Props(shopSettings),
                     StopShop.Instance,

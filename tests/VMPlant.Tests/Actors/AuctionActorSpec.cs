@@ -15,7 +15,6 @@ public sealed class AuctionActorSpec(ITestOutputHelper output) : TestKit(TestCon
         BidTimeout: TimeSpan.FromSeconds(5),
         AwardTimeout: TimeSpan.FromMilliseconds(600),
         StatusTimeout: TimeSpan.FromSeconds(1),
-        ResumeDelay: TimeSpan.FromSeconds(1),
         PlantDiscovery: TimeSpan.Zero,
         PlantWait: TimeSpan.FromSeconds(1),
         SnapshotEvery: 1000);

@@ -17,7 +17,6 @@ public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig
         BidTimeout: TimeSpan.FromMilliseconds(600),
         AwardTimeout: TimeSpan.FromMilliseconds(600),
         StatusTimeout: TimeSpan.FromMilliseconds(600),
-        ResumeDelay: TimeSpan.FromMilliseconds(200),
         PlantDiscovery: TimeSpan.Zero,
         PlantWait: TimeSpan.FromSeconds(1),
         SnapshotEvery: 1000);

@@ -113,7 +113,6 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
             : "";
         var path = Path.Combine(_data.Path, "crash.conf");
         await File.WriteAllTextAsync(path, $$"""
-            vmplant.shop.resume-delay = 2s
             vmplant.shop.bid-timeout = 3s
             vmplant.persistence.snapshot-every = 10
             vmplant.plants = [

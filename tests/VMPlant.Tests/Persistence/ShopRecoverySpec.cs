@@ -15,7 +15,7 @@ namespace VMPlant.Tests.Persistence;
 public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)
 {
     private static readonly ShopSettings Settings = new(
-        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300),
+        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1),
         PlantDiscovery: TimeSpan.Zero, PlantWait: TimeSpan.FromSeconds(1), SnapshotEvery: 4);
 
     /// <summary>A realistic history: requests accepted, awarded, completed, failed, a VM configured and one destroyed.</summary>
