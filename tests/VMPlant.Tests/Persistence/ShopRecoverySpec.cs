@@ -97,4 +97,27 @@ public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestCon
         restarted.Tell(new ListVms([]));
         Assert.Equal(created.Select(c => c.Vm.VmId).Order().ToArray(), ExpectMsg<VmList>().Vms.Select(v => v.VmId).Order().ToArray());
     }
+
+    [Fact]
+    public void After_a_restart_an_award_is_resumed_once_its_plant_registers_and_a_refusal_is_bid_again()
+    {
+        var spec = SpecBuilder.MpiSolver("held");
+        Sys.ActorOf(JournalSeeder.Props(ShopSettings.PersistenceId, [
+            new RequestAccepted("held", "vm-held", spec, DateTimeOffset.UtcNow),
+            new RequestAwarded("held", "a", [new BidSummary("a", 1, "base", 0, 3, new Capacity(8, 8192, 80))], []),
+        ], TestActor));
+        ExpectMsg("seeded");
+        var (a, b) = (CreateTestProbe("plant-a"), CreateTestProbe("plant-b"));
+
+        // The window is long: only plant a's registration (it holds the award) may close it early.
+        var shop = Sys.ActorOf(ShopActor.Props(Settings with { PlantDiscovery = TimeSpan.FromSeconds(20) }));
+        shop.Tell(new RegisterPlant("b", b.Ref));
+        b.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        shop.Tell(new RegisterPlant("a", a.Ref));
+        Assert.Equal("vm-held", a.ExpectMsg<Award>(TimeSpan.FromSeconds(3)).VmId);
+
+        shop.Tell(new AwardRefused("held", "a", "the reservation was lost"), a.Ref);
+        Assert.Equal("held", b.ExpectMsg<RequestBid>(TimeSpan.FromSeconds(3)).RequestId);
+        Assert.Equal("held", a.ExpectMsg<RequestBid>(TimeSpan.FromSeconds(3)).RequestId);
+    }
 }
