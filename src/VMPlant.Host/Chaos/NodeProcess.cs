@@ -7,7 +7,8 @@ namespace VMPlant.Host.Chaos;
 
 /// <summary>
 /// One VMPlant node (this very host binary, <c>vmplant.dll serve</c>) as a separate OS process on loopback, for
-/// drills that kill it with SIGKILL, stop it with SIGTERM or cut it off the network. Its output goes to a log file.
+/// drills and tests that kill it with SIGKILL, stop it with SIGTERM or cut it off the network. Its output goes to a
+/// log file (and, optionally, to an echo such as a test's output).
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
@@ -15,9 +16,11 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _tail = new();
     private readonly StreamWriter _log;
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<string>? _echo;
 
-    private NodeProcess(string name, string hostname, int port, IReadOnlyList<string> roles, Process process, string logFile)
+    private NodeProcess(string name, string hostname, int port, IReadOnlyList<string> roles, Process process, string logFile, Action<string>? echo)
     {
+        _echo = echo;
         Name = name;
         Hostname = hostname;
         Port = port;
@@ -70,9 +73,14 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>The path of the host binary the drills start: the vmplant.dll next to the running code.</summary>
     public static string HostDll => Path.Combine(AppContext.BaseDirectory, "vmplant.dll");
 
+    /// <param name="roles">The node's roles, or null for those its configuration gives.</param>
+    /// <param name="configFile">A HOCON file merged over the defaults, or null for the embedded defaults.</param>
     /// <param name="wrapper">Command and arguments placed before <c>dotnet</c> (e.g. <c>ip netns exec NS</c>), or empty.</param>
-    public static NodeProcess Start(string name, string hostname, int port, IReadOnlyList<string> roles, string dataDir,
-        string configFile, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? wrapper = null)
+    /// <param name="logFile">Where its output goes (default: NAME.log beside the data directory).</param>
+    /// <param name="echo">Also receives every output line.</param>
+    public static NodeProcess Start(string name, string hostname, int port, IReadOnlyList<string>? roles, string dataDir,
+        string? configFile, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? wrapper = null,
+        string? logFile = null, Action<string>? echo = null)
     {
         Directory.CreateDirectory(dataDir);
         var command = wrapper is { Count: > 0 } ? wrapper[0] : "dotnet";
@@ -88,13 +96,28 @@ public sealed class NodeProcess : IAsyncDisposable
             foreach (var arg in wrapper.Skip(1)) info.ArgumentList.Add(arg);
             info.ArgumentList.Add("dotnet");
         }
-        foreach (var arg in new[] { HostDll, "serve", "--port", port.ToString(), "--data-dir", dataDir, "--config", configFile })
+        foreach (var arg in new[] { HostDll, "serve", "--port", port.ToString(), "--data-dir", dataDir })
             info.ArgumentList.Add(arg);
+        if (configFile is not null)
+        {
+            info.ArgumentList.Add("--config");
+            info.ArgumentList.Add(configFile);
+        }
         info.Environment["VMPLANT_HOSTNAME"] = hostname;
-        info.Environment["VMPLANT_ROLES"] = string.Join(",", roles);
+        if (roles is not null) info.Environment["VMPLANT_ROLES"] = string.Join(",", roles);
         foreach (var (key, value) in environment) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start node {name}");
-        return new NodeProcess(name, hostname, port, roles, process, Path.Combine(Path.GetDirectoryName(dataDir)!, name + ".log"));
+        return new NodeProcess(name, hostname, port, roles ?? [], process, logFile ?? Path.Combine(Path.GetDirectoryName(dataDir)!, name + ".log"), echo);
+    }
+
+    /// <summary>Everything the node has written so far (read from its log file).</summary>
+    public IReadOnlyList<string> LogLines()
+    {
+        lock (_log)
+        {
+            using var reader = new StreamReader(new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }
     }
 
     /// <summary>Waits for the node's "listening" line; fails with the end of its output if it exits or times out.</summary>
@@ -141,6 +164,7 @@ public sealed class NodeProcess : IAsyncDisposable
         _tail.Enqueue(line);
         while (_tail.Count > 200) _tail.TryDequeue(out _);
         lock (_log) _log.WriteLine(line);
+        _echo?.Invoke(line);
         if (line.StartsWith("VMPlant node listening on", StringComparison.Ordinal)) _listening.TrySetResult();
         TrackShop(line);
     }

@@ -11,13 +11,7 @@ namespace VMPlant.Tests.Actors;
 /// <summary>An auction started while its request is still being journaled: bids early, awards only once journaled.</summary>
 public sealed class AuctionActorSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)
 {
-    private static readonly ShopSettings Settings = new(
-        BidTimeout: TimeSpan.FromSeconds(5),
-        AwardTimeout: TimeSpan.FromMilliseconds(600),
-        StatusTimeout: TimeSpan.FromSeconds(1),
-        PlantDiscovery: TimeSpan.Zero,
-        PlantWait: TimeSpan.FromSeconds(1),
-        SnapshotEvery: 1000);
+    private static readonly ShopSettings Settings = TestShopSettings.Fast with { BidTimeout = TimeSpan.FromSeconds(5) };
 
     private static readonly BidSummary Offer = new("a", 100, "img-a", 1, 2, new Capacity(4, 4096, 50));
 

@@ -13,13 +13,7 @@ namespace VMPlant.Tests.Actors;
 /// <summary>The shop's auction, award fallback, idempotency and destroy, against probe plants.</summary>
 public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)
 {
-    private static readonly ShopSettings Settings = new(
-        BidTimeout: TimeSpan.FromMilliseconds(600),
-        AwardTimeout: TimeSpan.FromMilliseconds(600),
-        StatusTimeout: TimeSpan.FromMilliseconds(600),
-        PlantDiscovery: TimeSpan.Zero,
-        PlantWait: TimeSpan.FromSeconds(1),
-        SnapshotEvery: 1000);
+    private static readonly ShopSettings Settings = TestShopSettings.Fast;
 
     private static BidSummary Offer(string plant, double cost, long freeMemory = 4096) =>
         new(plant, cost, "img-" + plant, 1, 2, new Capacity(4, freeMemory, 50));

@@ -28,10 +28,10 @@ public sealed class SampleClientSpec(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Sample_client_creates_shows_lists_and_destroys_a_vm_through_the_receptionist()
     {
-        await using var node = await HostProcess.StartAsync(_data.Path, log: output, name: "node");
+        await using var node = await TestNodes.StartAsync(_data.Path, configFile: null, output, "node");
         // The embedded defaults run 3 plants; wait until they have registered with the shop.
         var ready = DateTime.UtcNow.AddSeconds(60);
-        while (node.Output.Count(l => l.Contains("registered (", StringComparison.Ordinal)) < 3 && DateTime.UtcNow < ready)
+        while (node.LogLines().Count(l => l.Contains("registered (", StringComparison.Ordinal)) < 3 && DateTime.UtcNow < ready)
             await Task.Delay(100);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { SampleDll, Path.Combine(RepoPaths.Examples, "debian-mpi.conf"), node.Receptionist })

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using VMPlant.Actors.Domain;
+using VMPlant.Host.Chaos;
 using VMPlant.Host.Cli;
 using VMPlant.Host.Configuration;
 using VMPlant.Host.Node;
@@ -38,7 +39,7 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
             .ToList();
         var acknowledged = new ConcurrentDictionary<string, VmCreated>();
 
-        await using (var first = await HostProcess.StartAsync(_data.Path, configFile, output, "first"))
+        await using (var first = await TestNodes.StartAsync(_data.Path, configFile, output, "first"))
         {
             await using var client = await ConnectAsync(first);
             await WaitForPlantsAsync(client, 2);
@@ -59,7 +60,7 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
         output.WriteLine($"killed after {acknowledged.Count} acknowledged creates");
         Assert.InRange(acknowledged.Count, 8, requests.Count - 1);
 
-        await using var second = await HostProcess.StartAsync(_data.Path, configFile, output, "second");
+        await using var second = await TestNodes.StartAsync(_data.Path, configFile, output, "second");
         await using var again = await ConnectAsync(second);
         await WaitForPlantsAsync(again, 2);
 
@@ -125,7 +126,7 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
         return path;
     }
 
-    private static async Task<VmPlantClient> ConnectAsync(HostProcess host) =>
+    private static async Task<VmPlantClient> ConnectAsync(NodeProcess host) =>
         await VmPlantClient.ConnectAsync(NodeConfig.Load(), [host.Receptionist]);
 
     private static async Task<object?> TryAskAsync(VmPlantClient client, IVmPlantMessage request)

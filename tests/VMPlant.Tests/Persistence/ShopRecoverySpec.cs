@@ -14,9 +14,7 @@ namespace VMPlant.Tests.Persistence;
 /// <summary>The shop rebuilt from its journal (events alone, or a snapshot plus later events) is the shop it was.</summary>
 public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)
 {
-    private static readonly ShopSettings Settings = new(
-        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1),
-        PlantDiscovery: TimeSpan.Zero, PlantWait: TimeSpan.FromSeconds(1), SnapshotEvery: 4);
+    private static readonly ShopSettings Settings = TestShopSettings.Fast with { SnapshotEvery = 4 };
 
     /// <summary>A realistic history: requests accepted, awarded, completed, failed, a VM configured and one destroyed.</summary>
     private static IReadOnlyList<IVmPlantEvent> History()
