@@ -21,17 +21,15 @@ public sealed record ShopState(
                 ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty, null, null)),
         },
         RequestAwarded w => WithRequest(w.RequestId, r => r with { Status = RequestStatus.Awarded, Plant = w.Plant, Bids = w.Bids, Declines = w.Declines }),
-        RequestCompleted c => WithRequest(c.RequestId, r => r with
+        RequestCompleted c => WithRequest(c.RequestId, r => Finished(r) with
             {
                 Status = RequestStatus.Completed,
                 Plant = c.Vm.Plant,
                 Created = new VmCreated(c.RequestId, c.Vm, c.Report),
             }) with { Vms = Vms.SetItem(c.Vm.VmId, c.Vm) },
-        RequestFailed f => WithRequest(f.RequestId, r => r with
+        RequestFailed f => WithRequest(f.RequestId, r => Finished(r) with
         {
             Status = RequestStatus.Failed,
-            Bids = f.Bids,
-            Declines = f.Declines,
             Failure = new CreateVmFailed(f.RequestId, f.Reason, f.Bids, f.Declines),
         }),
         VmConfigured c => this with
@@ -46,6 +44,11 @@ public sealed record ShopState(
 
     /// <summary>Requests accepted but not yet answered: resumed after a restart or failover.</summary>
     public IEnumerable<RequestRecord> Unfinished => Requests.Values.Where(r => !r.IsFinished && r.Spec is not null);
+
+    /// <summary>A finished request keeps only its answer (which carries the bids): the spec and the working copy of the
+    /// bids were needed to finish it, and dropping them keeps the state — and every snapshot — a fraction of the size.</summary>
+    private static RequestRecord Finished(RequestRecord r) =>
+        r with { Spec = null, Bids = ImmutableArray<BidSummary>.Empty, Declines = ImmutableArray<DeclineSummary>.Empty };
 
     private ShopState WithRequest(string requestId, Func<RequestRecord, RequestRecord> change) =>
         Requests.TryGetValue(requestId, out var r) ? this with { Requests = Requests.SetItem(requestId, change(r)) } : this;
