@@ -4,7 +4,8 @@ namespace VMPlant.Actors.Domain;
 /// <param name="MinSavedCost">For <see cref="PublishRule.WhenWorthIt"/>: seconds of work the new image must save at least.</param>
 /// <param name="MaxImages">At most this many images, base image included.</param>
 /// <param name="MaxBytes">At most this many bytes of images, base image included.</param>
-public sealed record CachePolicy(PublishRule Publish, double MinSavedCost, int MaxImages, long MaxBytes)
+/// <param name="PublishCore">Also checkpoint a build's <see cref="CoreImage"/> part-way, under the same publish rule.</param>
+public sealed record CachePolicy(PublishRule Publish, double MinSavedCost, int MaxImages, long MaxBytes, bool PublishCore = true)
 {
     public PublishRule Publish { get; init; } = Enum.IsDefined(Publish)
         ? Publish : throw new ArgumentOutOfRangeException(nameof(Publish), Publish, "Unknown publish rule.");

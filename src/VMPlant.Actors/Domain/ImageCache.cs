@@ -61,6 +61,25 @@ public sealed class ImageCache
         return Policy.Publish == PublishRule.Always || used.MissingCost >= Policy.MinSavedCost;
     }
 
+    /// <summary>
+    /// The core image to checkpoint while building <paramref name="built"/> from <paramref name="used"/>, or null. Only
+    /// when <see cref="CachePolicy.PublishCore"/> is on and the build has a <see cref="CoreImage"/> not cached yet; only
+    /// when <paramref name="used"/> holds nothing outside the core, so the disk holds exactly the core once its missing
+    /// actions are done; and per <see cref="CachePolicy.Publish"/>, where <see cref="PublishRule.WhenWorthIt"/> asks that
+    /// the core's work done after cloning reach <see cref="CachePolicy.MinSavedCost"/>.
+    /// </summary>
+    public CoreImage? CoreToCheckpoint(ConfigDag built, ImageMatch used)
+    {
+        ArgumentNullException.ThrowIfNull(built);
+        ArgumentNullException.ThrowIfNull(used);
+        if (!Policy.PublishCore || Policy.Publish == PublishRule.Never || CoreImage.Of(built) is not { } core)
+            return null;
+        if (!used.Image.Actions.IsSubsetOf(core.Identities) || Index.FindExact(core.Identities) is not null)
+            return null;
+        var workAfterClone = core.Actions.Where(a => !used.Image.Actions.Contains(a.Identity)).Sum(a => a.Cost);
+        return Policy.Publish == PublishRule.Always || workAfterClone >= Policy.MinSavedCost ? core : null;
+    }
+
     /// <summary>Adds the image with no hits, last used at its creation. An image with the same ImageId is replaced and keeps its usage.</summary>
     public ImageCache Publish(GoldenImage image)
     {

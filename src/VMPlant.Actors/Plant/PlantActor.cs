@@ -25,8 +25,9 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private PlantHypervisor? _hypervisor;
     private string _hypervisorError = "not connected yet";
     private Capacity _hostSize = new(0, 0, 0);
-    // Disk taken by image volumes being copied, not yet journaled as images: capacity must count it too.
-    private long _publishingGiB;
+    // Image volumes being copied (image id → GiB), not yet journaled as images: capacity counts their disk, and
+    // an action set is never copied twice at once (the second copy would collide on the volume name).
+    private readonly Dictionary<string, long> _copyingImages = new(StringComparer.Ordinal);
 
     public PlantActor(PlantSettings settings, IActorRef shop)
     {
@@ -47,7 +48,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         Command<BuildOutcome>(OnBuildOutcome);
         Command<ConfigurePlantVm>(OnConfigure);
         Command<Reconfigured>(OnReconfigured);
-        Command<Published>(OnPublished);
+        Command<ImageCopied>(OnImageCopied);
         Command<DestroyVm>(OnDestroy);
         Command<GetPlantStatus>(_ => Sender.Tell(Status()));
         Command<ListPlantVms>(_ => Sender.Tell(new VmList(_state.Vms.Values.Where(v => v.Info is not null).Select(v => v.Info!).ToImmutableArray())));
@@ -146,9 +147,25 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         var dag = ConfigDag.Build(vm.Spec);
         var match = _state.Cache.Index.FindBest(dag, _settings.CostModel, Capacity().UtilisationAfter(new ResourceSpec(0, 0, 0)))!;
         _log.Info("Plant {Plant}: restarting interrupted build of {VmId} for {RequestId}", _settings.Name, vm.VmId, vm.RequestId);
-        new VmBuilder(_hypervisor, _settings.Name, _settings.ActionTimeScale)
-            .BuildAsync(new BuildPlan(vm.RequestId, vm.VmId, dag, match, DateTimeOffset.UtcNow), _stopping.Token)
-            .PipeTo(Self);
+        StartBuild(new BuildPlan(vm.RequestId, vm.VmId, dag, match, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>
+    /// Builds <paramref name="plan"/> off the actor thread. When the cache wants the build's core, its disk is set aside
+    /// now and the builder copies the core part-way, reporting it with <see cref="ImageCopied"/> while the build goes on.
+    /// </summary>
+    private void StartBuild(BuildPlan plan)
+    {
+        var core = _state.Cache.CoreToCheckpoint(plan.Dag, plan.Match);
+        if (core is not null && !_copyingImages.TryAdd(core.ImageId, plan.Dag.Resources.DiskGiB))
+            core = null;
+        if (core is not null)
+            _log.Info("Plant {Plant}: {VmId} will save its core as image {ImageId} ({Actions} actions) before the rest",
+                _settings.Name, plan.VmId, core.ImageId, core.Actions.Count);
+        var self = Self;
+        new VmBuilder(_hypervisor!, _settings.Name, _settings.ActionTimeScale)
+            .BuildAsync(plan with { Core = core }, copied => self.Tell(copied), _stopping.Token)
+            .PipeTo(self);
     }
 
     private HostCapacity Capacity()
@@ -158,7 +175,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             new Capacity((int)Math.Floor(_hostSize.Vcpus * _settings.CpuOvercommit),
                 Math.Max(0, _hostSize.MemoryMiB - _settings.ReservedMemoryMiB),
                 _hostSize.DiskGiB - _settings.BaseImageGiB),
-            reserved with { DiskGiB = reserved.DiskGiB + _publishingGiB });
+            reserved with { DiskGiB = reserved.DiskGiB + _copyingImages.Values.Sum() });
     }
 
     private void OnRequestBid(RequestBid request)
@@ -240,9 +257,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             replyTo.Tell(new AwardAccepted(award.RequestId, _settings.Name));
             _log.Info("Plant {Plant} building {VmId} for {RequestId} from image {ImageId}: {Missing} actions to perform, {Reused} reused",
                 _settings.Name, award.VmId, award.RequestId, plan.Match.Image.ImageId, plan.Match.Missing.Count, plan.Match.Reused.Count);
-            new VmBuilder(_hypervisor!, _settings.Name, _settings.ActionTimeScale)
-                .BuildAsync(plan, _stopping.Token)
-                .PipeTo(Self);
+            StartBuild(plan);
         });
     }
 
@@ -284,22 +299,23 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         var imageId = ImageIds.For(plan.Dag.Identities);
         var hypervisor = _hypervisor;
         var diskGiB = plan.Dag.Resources.DiskGiB;
-        _publishingGiB += diskGiB;
+        if (!_copyingImages.TryAdd(imageId, diskGiB)) return; // the same action set is being copied already (another build's core)
         Task.Run(() =>
             {
                 var size = hypervisor.PublishImage(PlantVm.VolumeOf(vmId), imageId);
                 hypervisor.Checkpoint();
-                return new Published(new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null, diskGiB);
+                return new ImageCopied(imageId, new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null, diskGiB);
             })
-            .PipeTo(Self, failure: e => new Published(null, $"publishing image {imageId} from {vmId} failed: {e.Message}", diskGiB));
+            .PipeTo(Self, failure: e => new ImageCopied(imageId, null, $"publishing image {imageId} from {vmId} failed: {e.Message}", diskGiB));
     }
 
-    private void OnPublished(Published published)
+    /// <summary>Journals a copied image (a finished VM's or a build's core), then evicts what the cache no longer has room for.</summary>
+    private void OnImageCopied(ImageCopied copied)
     {
-        _publishingGiB -= published.DiskGiB;
-        if (published.Image is not { } image)
+        _copyingImages.Remove(copied.ImageId);
+        if (copied.Image is not { } image)
         {
-            _log.Warning("Plant {Plant}: {Reason}", _settings.Name, published.Error);
+            _log.Warning("Plant {Plant}: {Reason}", _settings.Name, copied.Error);
             return;
         }
         if (_state.Images.ContainsKey(image.ImageId))
@@ -463,8 +479,6 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     {
         public static readonly RegisterTick Instance = new();
     }
-
-    private sealed record Published(ImageRecord? Image, string? Error, long DiskGiB);
 
     private sealed record Reconfigured(BuildOutcome Outcome, VmSpec Spec, IActorRef ReplyTo);
 }

@@ -9,25 +9,40 @@ namespace VMPlant.Actors.Plant;
 /// <summary>
 /// Turns a <see cref="BuildPlan"/> into a running VM: copy-on-write clone of the matched image, define and start
 /// the domain, then perform the missing actions in dependency order, recording each on the domain as it completes.
+/// When the plan has a core image, the core's actions go first and the disk is copied into that image before the rest.
 /// Runs off the actor thread; never touches actor state.
 /// </summary>
 public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, double actionTimeScale)
 {
-    public async Task<BuildOutcome> BuildAsync(BuildPlan plan, CancellationToken cancellation)
+    /// <param name="coreCopied">Called exactly once when the plan has a core image: with the image, or with why there is none.</param>
+    public async Task<BuildOutcome> BuildAsync(BuildPlan plan, Action<ImageCopied> coreCopied, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         RequestTrace.Mark(plan.RequestId, TracePoint.BuildStarted);
+        var coreReported = false;
+        void ReportCore(ImageCopied copied)
+        {
+            coreReported = true;
+            coreCopied(copied);
+        }
         try
         {
             var diskPath = hypervisor.CloneImage(plan.Match.Image.Volume, PlantVm.VolumeOf(plan.VmId), plan.Dag.Resources.DiskGiB);
             var performed = plan.Match.Reused.Select(ToPerformed).ToList();
             hypervisor.DefineAndStart(plan.VmId, plan.Dag.Resources, diskPath, Metadata(plan, performed));
-            return await FinishAsync(plan, performed, clock, cancellation);
+            var order = await PerformMissingAsync(plan, performed, ReportCore, cancellation);
+            return Finish(plan, performed, order, clock);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellation.IsCancellationRequested)
         {
             var reason = $"building {plan.VmId} on {plantName} failed: {e.Message}";
             return new BuildOutcome.Failed(plan, reason + CleanUp(plan.VmId));
+        }
+        finally
+        {
+            if (plan.Core is { } core && !coreReported)
+                coreCopied(new ImageCopied(core.ImageId, null,
+                    $"core image {core.ImageId} of {plan.VmId} not saved: the build stopped before its core was done", plan.Dag.Resources.DiskGiB));
         }
     }
 
@@ -37,7 +52,9 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
         var clock = Stopwatch.StartNew();
         try
         {
-            return await FinishAsync(plan, alreadyPerformed.ToList(), clock, cancellation);
+            var performed = alreadyPerformed.ToList();
+            await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
+            return Finish(plan, performed, plan.Match.Missing, clock);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellation.IsCancellationRequested)
         {
@@ -45,16 +62,52 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
         }
     }
 
-    /// <summary>Performs the plan's missing actions on the running domain, makes the host durable, reports the VM.</summary>
-    private async Task<BuildOutcome> FinishAsync(BuildPlan plan, List<PerformedAction> performed, Stopwatch clock, CancellationToken cancellation)
+    /// <summary>Performs the plan's missing actions, its core's first with the core copied right after them; returns the order used.</summary>
+    private async Task<IReadOnlyList<DagAction>> PerformMissingAsync(
+        BuildPlan plan, List<PerformedAction> performed, Action<ImageCopied> coreCopied, CancellationToken cancellation)
     {
-        await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
+        if (plan.Core is not { } core)
+        {
+            await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
+            return plan.Match.Missing;
+        }
+        var (coreFirst, afterwards) = core.Split(plan.Match.Missing);
+        await PerformAsync(plan, coreFirst, performed, cancellation);
+        coreCopied(CopyCore(plan, core));
+        await PerformAsync(plan, afterwards, performed, cancellation);
+        return [.. coreFirst, .. afterwards];
+    }
+
+    /// <summary>
+    /// Saves the disk, which now holds exactly the core, as the core's golden image, and makes the host durable before
+    /// the plant journals it. A failure here is the image's, never the build's.
+    /// </summary>
+    private ImageCopied CopyCore(BuildPlan plan, CoreImage core)
+    {
+        var diskGiB = plan.Dag.Resources.DiskGiB;
+        try
+        {
+            var size = hypervisor.PublishImage(PlantVm.VolumeOf(plan.VmId), core.ImageId);
+            hypervisor.Checkpoint();
+            var record = new ImageRecord(core.ImageId, core.ImageId, [.. core.Actions.Select(ToPerformed)], core.BuildCost, size,
+                DateTimeOffset.UtcNow, ImageOrigin.Built);
+            return new ImageCopied(core.ImageId, record, null, diskGiB);
+        }
+        catch (Exception e)
+        {
+            return new ImageCopied(core.ImageId, null, $"saving core image {core.ImageId} from {plan.VmId} failed: {e.Message}", diskGiB);
+        }
+    }
+
+    /// <summary>Makes the host durable and reports the VM with the actions performed, in the order they ran.</summary>
+    private BuildOutcome Finish(BuildPlan plan, List<PerformedAction> performed, IReadOnlyList<DagAction> order, Stopwatch clock)
+    {
         RequestTrace.Mark(plan.RequestId, TracePoint.LibvirtDone);
         hypervisor.Checkpoint();
         RequestTrace.Mark(plan.RequestId, TracePoint.CheckpointDone);
         var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
             plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);
-        return new BuildOutcome.Succeeded(plan, info, Report(plan, plan.Match.Missing, clock.Elapsed));
+        return new BuildOutcome.Succeeded(plan, info, Report(plan, order, clock.Elapsed));
     }
 
     private async Task PerformAsync(BuildPlan plan, IReadOnlyList<DagAction> actions, List<PerformedAction> performed, CancellationToken cancellation)

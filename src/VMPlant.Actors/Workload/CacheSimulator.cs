@@ -36,10 +36,9 @@ public enum PlacementRule
 /// <summary>A simulated plant's raw size.</summary>
 public sealed record SimPlantSize(string Name, int Cpus, long MemoryMiB, long DiskGiB);
 
-/// <param name="CoreImages">
-/// What-if, not what plants do today: a build also publishes its "core" — its costliest action that has prerequisites
-/// (the main software on top of the OS) with all those prerequisites, performed first and checkpointed — so requests
-/// differing only in extras or job scripts can reuse it.
+/// <param name="Cache">
+/// The plants' cache policy; with <see cref="CachePolicy.PublishCore"/> a build also publishes its <see cref="CoreImage"/>,
+/// as plants do.
 /// </param>
 public sealed record SimulationOptions(
     ReuseRule Reuse,
@@ -48,8 +47,7 @@ public sealed record SimulationOptions(
     CachePolicy Cache,
     CostModel CostModel,
     double CpuOvercommit = 4.0,
-    int Seed = 1,
-    bool CoreImages = false)
+    int Seed = 1)
 {
     /// <summary>
     /// Plants alternating between 32 CPUs / 128 GiB and 16 CPUs / 64 GiB: a popular plant fills up under a grid
@@ -59,12 +57,15 @@ public sealed record SimulationOptions(
     public static ImmutableArray<SimPlantSize> DefaultPlants(int count = 8) => [.. Enumerable.Range(1, count)
         .Select(i => i % 2 == 1 ? new SimPlantSize($"p{i:D2}", 32, 131072, 16384) : new SimPlantSize($"p{i:D2}", 16, 65536, 16384))];
 
-    /// <summary>The plant defaults of hocon/vmplant.conf: publish always, 64 images, clone 5 s, load weight 30 s.</summary>
+    /// <summary>
+    /// The plant defaults of hocon/vmplant.conf: publish always, core images too, 64 images, clone 5 s, load weight 30 s.
+    /// The baseline reuse rules model other systems' caches, which keep whole builds only: no core images for them.
+    /// </summary>
     public static SimulationOptions Default(ReuseRule reuse = ReuseRule.PartialGraph, PlacementRule placement = PlacementRule.Auction, int maxImages = 64) => new(
         reuse,
         placement,
         DefaultPlants(),
-        new CachePolicy(PublishRule.Always, MinSavedCost: 60, MaxImages: maxImages, MaxBytes: long.MaxValue),
+        new CachePolicy(PublishRule.Always, MinSavedCost: 60, MaxImages: maxImages, MaxBytes: long.MaxValue, PublishCore: reuse == ReuseRule.PartialGraph),
         new CostModel(CloneCost: 5, LoadWeight: 30));
 }
 
@@ -76,6 +77,7 @@ public sealed record SimulationOptions(
 public sealed record SimulationResult(
     ReuseRule Reuse,
     PlacementRule Placement,
+    bool CoreImages,
     int MaxImages,
     int Served,
     int Rejected,
@@ -110,7 +112,7 @@ public sealed class PreparedWorkload
 
 /// <summary>
 /// Replays a workload against simulated plants with the real domain code — <see cref="ConfigDag"/>,
-/// <see cref="ImageIndex"/>, <see cref="ImageCache"/> (publish, hits, eviction), <see cref="CostModel"/>,
+/// <see cref="ImageIndex"/>, <see cref="ImageCache"/> (publish, core images, hits, eviction), <see cref="CostModel"/>,
 /// <see cref="HostCapacity"/> and <see cref="BidRanking"/> — changing only the reuse and placement rules, so that
 /// VMPlant and its baselines are compared on the same requests, caches and capacities. No actors, no libvirt:
 /// a 2,000-request run takes well under a second.
@@ -169,18 +171,20 @@ public static class CacheSimulator
 
             plant.Hold(dag.Resources, match.Image.ImageId, now);
             departures.Enqueue((plant, dag.Resources, match.Image.ImageId), seq + Math.Max(1, requests[i].Lifetime));
-            if (options.Reuse != ReuseRule.NoCache && plant.Cache.ShouldPublish(dag, match))
+            if (options.Reuse == ReuseRule.NoCache) continue;
+            // In a plant's order: the core is saved part-way through the build, the finished VM at its end.
+            if (plant.Cache.CoreToCheckpoint(dag, match) is { } core)
+            {
+                published++;
+                evicted += plant.Publish(dag, core.Identities, now);
+            }
+            if (plant.Cache.ShouldPublish(dag, match))
             {
                 published++;
                 evicted += plant.Publish(dag, dag.Identities.ToImmutableHashSet(), now);
             }
-            if (options.CoreImages && options.Reuse != ReuseRule.NoCache && Core(dag) is { } core && plant.Image(ImageIds.For(core)) is null)
-            {
-                published++;
-                evicted += plant.Publish(dag, core, now);
-            }
         }
-        return new SimulationResult(options.Reuse, options.Placement, options.Cache.MaxImages, served, rejected,
+        return new SimulationResult(options.Reuse, options.Placement, options.Cache.PublishCore, options.Cache.MaxImages, served, rejected,
             requested, performed, fullHits, partialHits, misses, published, evicted);
     }
 
@@ -214,20 +218,6 @@ public static class CacheSimulator
                 return matches[winner.Plant];
             }
         }
-    }
-
-    /// <summary>
-    /// The build's core: the costliest action that has prerequisites (the main software on top of the OS) with all
-    /// its prerequisites; null when that is the whole request or there is no such action.
-    /// </summary>
-    private static ImmutableHashSet<ActionIdentity>? Core(ConfigDag dag)
-    {
-        DagAction? costliest = null;
-        foreach (var action in dag.Actions)
-            if (!action.After.IsEmpty && (costliest is null || action.Cost >= costliest.Cost)) costliest = action;
-        if (costliest is null) return null;
-        var closure = dag.ClosureOf([costliest.Id]);
-        return closure.Count == dag.Actions.Count ? null : closure.Select(a => a.Identity).ToImmutableHashSet();
     }
 
     /// <summary>The plant's best image for the request under the reuse rule (the base image when nothing else is allowed).</summary>

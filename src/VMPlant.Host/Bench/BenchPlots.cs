@@ -46,7 +46,7 @@ public static class BenchPlots
                 var line = plot.Add.Scatter(positions, cache.Sweep.Select(value).ToArray());
                 line.LegendText = label;
             }
-            Line("VMPlant (partial graph)", p => p.VmPlant);
+            Line("VMPlant (partial graph + core images)", p => p.VmPlant);
             Line("exact prefix (Docker rule)", p => p.ExactPrefix);
             Line("whole image (Nova rule)", p => p.WholeImage);
             plot.Axes.Bottom.SetTicks(positions, cache.Sweep.Select(p => p.MaxImages.ToString()).ToArray());

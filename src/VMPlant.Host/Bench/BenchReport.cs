@@ -100,7 +100,7 @@ public sealed record Percentiles(int Count, double Mean, double P50, double P95,
 }
 
 public sealed record CacheRow(
-    string Name, string Reuse, string Placement, int Served, int Rejected, double PerformedWorkHours, double RequestedWorkHours,
+    string Name, string Reuse, string Placement, bool CoreImages, int Served, int Rejected, double PerformedWorkHours, double RequestedWorkHours,
     double SavedFraction, double VsNoCache, int FullHits, int PartialHits, int Misses, int Published, int Evicted);
 
 public sealed record CacheSweepPoint(int MaxImages, double VmPlant, double ExactPrefix, double WholeImage);

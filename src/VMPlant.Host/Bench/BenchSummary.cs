@@ -20,7 +20,7 @@ public static class BenchSummary
 
         if (report.Cache is { } cache)
         {
-            var vmplant = cache.Rows.First(r => r.Reuse == "PartialGraph" && r.Placement == "Auction");
+            var vmplant = cache.Rows.First(CacheSuite.IsVmPlant);
             text.AppendLine().AppendLine($"Cache benefit, same workload and run (simulated: {cache.Plants} plants, {cache.MaxImages} images each)");
             text.AppendLine(Table(["rule", "work performed (h)", "× less than no cache", "VMPlant does × less", "full / partial / no reuse", "rejected"],
                 cache.Rows.Select(r => new[]

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Plant;
 using VMPlant.Libvirt;
 using VMPlant.Messages;
@@ -62,6 +63,43 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
         Assert.NotNull(after.TryLookupDomainByName(kept.VmId));
         using var afterPool = after.LookupStoragePoolByName(settings.Pool);
         Assert.Null(afterPool.TryLookupVolumeByName("stray.qcow2"));
+    }
+
+    [Fact]
+    public void A_core_image_copied_but_never_journaled_is_removed_at_restart_and_saved_again_by_the_next_build()
+    {
+        // The crash window of a core checkpoint: the volume is copied, the plant dies before journaling ImagePublished.
+        var settings = PlantSettingsBuilder.TestNode("recon-core", _data.Path);
+        var job = SpecBuilder.Action("job", "run-script", 50, ["solver"], ("script", "job.sh"));
+        var request = SpecBuilder.MpiSolver() with { Actions = [.. SpecBuilder.MpiSolver().Actions, job] };
+        var coreImageId = CoreImage.Of(ConfigDag.Build(request))!.ImageId;
+        var file = TestNodeFile.For(settings);
+        using (var host = LibvirtConnection.Open(file.Uri))
+        {
+            using var pool = host.LookupStoragePoolByName(settings.Pool);
+            using var halfPublished = pool.CreateVolume(VolumeXml.Build(coreImageId, 2L << 30));
+            file.Save(host);
+        }
+
+        var plant = Sys.ActorOf(PlantActor.Props(settings, TestActor));
+        FishForMessage<RegisterPlant>(_ => true);
+        plant.Tell(new RequestBid("r1", request));
+        Assert.Equal("base", FishForMessage<Bid>(_ => true).Offer.ImageId);
+        using (var host = LibvirtConnection.Open(file.Uri))
+        using (var pool = host.LookupStoragePoolByName(settings.Pool))
+            Assert.Null(pool.TryLookupVolumeByName(coreImageId));
+
+        plant.Tell(new Award("r1", "r1-vm", request));
+        FishForMessage<VmReady>(_ => true);
+        AwaitAssert(() =>
+        {
+            plant.Tell(GetPlantStatus.Instance);
+            Assert.Contains(FishForMessage<PlantStatus>(_ => true).Images, i => i.ImageId == coreImageId);
+        });
+        using var after = LibvirtConnection.Open(file.Uri);
+        using var afterPool = after.LookupStoragePoolByName(settings.Pool);
+        using var saved = afterPool.TryLookupVolumeByName(coreImageId);
+        Assert.NotNull(saved);
     }
 
     private VmInfo Build(IActorRef plant, string requestId)

@@ -34,6 +34,11 @@ public sealed class BenchRunSpec
         var rules = cache.GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal(7, rules.Count);
         Assert.Contains(rules, r => r.GetProperty("name").GetString() == "no cache" && r.GetProperty("vsNoCache").GetDouble() == 1);
+        // The headline row is what plants do: partial-graph match, auction and core images; one other row turns cores off.
+        Assert.Single(rules, r => r.GetProperty("reuse").GetString() == "PartialGraph" && r.GetProperty("placement").GetString() == "Auction"
+            && r.GetProperty("coreImages").GetBoolean());
+        Assert.Single(rules, r => r.GetProperty("reuse").GetString() == "PartialGraph" && r.GetProperty("placement").GetString() == "Auction"
+            && !r.GetProperty("coreImages").GetBoolean());
         Assert.All(rules, r => Assert.True(r.GetProperty("performedWorkHours").GetDouble() >= 0));
         Assert.Equal(CacheSuite.SweepSizes.Length, cache.GetProperty("sweep").GetArrayLength());
         Assert.All(cache.GetProperty("sweep").EnumerateArray(), p =>

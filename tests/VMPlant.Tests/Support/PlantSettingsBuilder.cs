@@ -14,6 +14,7 @@ public static class PlantSettingsBuilder
         long memoryMiB = 8192,
         long poolGiB = 60,
         PublishRule publish = PublishRule.Always,
+        bool publishCore = true,
         ImmutableArray<SeedImage>? seeds = null,
         string uri = PlantSettings.TestNodeUri) => new(
         name,
@@ -26,7 +27,7 @@ public static class PlantSettingsBuilder
         ReservedMemoryMiB: 0,
         BaseImageGiB: 2,
         ActionTimeScale: 0,
-        new CachePolicy(publish, MinSavedCost: 0, MaxImages: 16, MaxBytes: 40L << 30),
+        new CachePolicy(publish, MinSavedCost: 0, MaxImages: 16, MaxBytes: 40L << 30, publishCore),
         seeds ?? ImmutableArray<SeedImage>.Empty,
         OrphanPolicy.Remove,
         dataDir,

@@ -88,17 +88,48 @@ public sealed class CacheSimulatorSpec
         Assert.Equal((0, 1, 0.0), (result.Served, result.Rejected, result.PerformedWork));
     }
 
+    private static SimulationOptions WithoutCoreImages(SimulationOptions options) => options with { Cache = options.Cache with { PublishCore = false } };
+
     [Fact]
     public void Core_images_let_a_request_without_the_extras_reuse_the_expensive_part()
     {
         // r1 lacks r0's job script, so r0's whole image is useless to it; its core (os, mpi, app) is not.
         var stream = new WorkloadStream(new WorkloadOptions(), [Request(0, Spec("r0", Size, Os, Mpi, App, Job)), Request(1, Spec("r1", Size, Os, Mpi, App))]);
 
-        var plain = CacheSimulator.Run(stream, OnePlant(ReuseRule.PartialGraph));
-        var core = CacheSimulator.Run(stream, OnePlant(ReuseRule.PartialGraph) with { CoreImages = true });
+        var plain = CacheSimulator.Run(stream, WithoutCoreImages(OnePlant(ReuseRule.PartialGraph)));
+        var core = CacheSimulator.Run(stream, OnePlant(ReuseRule.PartialGraph));
 
         Assert.Equal(1070 + 1020, plain.PerformedWork);
         Assert.Equal(1070 + 0, core.PerformedWork);
+        // Two images either way: r0 and r1 whole, or r0 whole and its core, which is r1.
+        Assert.Equal((2, 2), (plain.Published, core.Published));
+        Assert.Equal((false, true), (plain.CoreImages, core.CoreImages));
+    }
+
+    [Fact]
+    public void A_core_is_published_only_when_the_plant_could_save_it_not_from_an_image_holding_an_extra()
+    {
+        // r0 = os + hosts, published whole. r1 = os, hosts, mpi, app, job starts from it: its disk never holds exactly
+        // its core (os, mpi, app), so no core image. r2 (r1 without hosts) can use neither image and starts from the
+        // base, so it does save its core on the way.
+        var stream = new WorkloadStream(new WorkloadOptions(), [
+            Request(0, Spec("r0", Size, Os, Hosts)),
+            Request(1, Spec("r1", Size, Os, Hosts, Mpi, App, Job)),
+            Request(2, Spec("r2", Size, Os, Mpi, App, Job)),
+        ]);
+
+        var result = CacheSimulator.Run(stream, OnePlant(ReuseRule.PartialGraph));
+
+        Assert.Equal(602 + 470 + 1070, result.PerformedWork);
+        Assert.Equal(1 + 1 + 2, result.Published);
+    }
+
+    [Fact]
+    public void Only_vmplant_rules_publish_core_images_by_default_the_baselines_model_whole_build_caches()
+    {
+        Assert.True(SimulationOptions.Default().Cache.PublishCore);
+        Assert.True(SimulationOptions.Default(placement: PlacementRule.Random).Cache.PublishCore);
+        Assert.All([ReuseRule.NoCache, ReuseRule.WholeImage, ReuseRule.ExactPrefix], rule => Assert.False(SimulationOptions.Default(rule).Cache.PublishCore));
     }
 
     [Fact]
