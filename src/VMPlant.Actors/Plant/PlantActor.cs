@@ -27,6 +27,8 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private Capacity _hostSize = new(0, 0, 0);
     // Disk taken by image volumes being copied, not yet journaled as images: capacity must count it too.
     private long _publishingGiB;
+    // VMs whose removal is under way, with everyone waiting for it (a repeated destroy joins the first).
+    private readonly Dictionary<string, List<IActorRef>> _removing = [];
 
     public PlantActor(PlantSettings settings, IActorRef shop)
     {
@@ -49,6 +51,8 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         Command<Reconfigured>(OnReconfigured);
         Command<Published>(OnPublished);
         Command<DestroyVm>(OnDestroy);
+        Command<VmRemovalDone>(OnVmRemovalDone);
+        Command<ImageVolumeDeleted>(OnImageVolumeDeleted);
         Command<GetPlantStatus>(_ => Sender.Tell(Status()));
         Command<ListPlantVms>(_ => Sender.Tell(new VmList(_state.Vms.Values.Where(v => v.Info is not null).Select(v => v.Info!).ToImmutableArray())));
         Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
@@ -240,9 +244,10 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             replyTo.Tell(new AwardAccepted(award.RequestId, _settings.Name));
             _log.Info("Plant {Plant} building {VmId} for {RequestId} from image {ImageId}: {Missing} actions to perform, {Reused} reused",
                 _settings.Name, award.VmId, award.RequestId, plan.Match.Image.ImageId, plan.Match.Missing.Count, plan.Match.Reused.Count);
-            new VmBuilder(_hypervisor!, _settings.Name, _settings.ActionTimeScale)
-                .BuildAsync(plan, _stopping.Token)
-                .PipeTo(Self);
+            // The whole build (libvirt calls included) runs on the thread pool, so bids never wait behind it.
+            var builder = new VmBuilder(_hypervisor!, _settings.Name, _settings.ActionTimeScale);
+            var stopping = _stopping.Token;
+            Task.Run(() => builder.BuildAsync(plan, stopping)).PipeTo(Self);
         });
     }
 
@@ -285,10 +290,10 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         var hypervisor = _hypervisor;
         var diskGiB = plan.Dag.Resources.DiskGiB;
         _publishingGiB += diskGiB;
-        Task.Run(() =>
+        Task.Run(async () =>
             {
                 var size = hypervisor.PublishImage(PlantVm.VolumeOf(vmId), imageId);
-                hypervisor.Checkpoint();
+                await hypervisor.CheckpointAsync();
                 return new Published(new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null, diskGiB);
             })
             .PipeTo(Self, failure: e => new Published(null, $"publishing image {imageId} from {vmId} failed: {e.Message}", diskGiB));
@@ -313,24 +318,30 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         });
     }
 
+    /// <summary>
+    /// Journals the evictions first, so bids stop offering those images at once, then deletes their volumes off the
+    /// actor thread, with no checkpoint of its own: the plant's next one carries the deletion. A crash before that, or
+    /// a failed delete, leaves a volume the journal does not know, which reconciliation handles as an orphan.
+    /// </summary>
     private void EvictIfOverBudget()
     {
         var pinned = _state.PinnedImages();
-        var evicted = new List<ImageEvicted>();
-        foreach (var image in _state.Cache.ChooseEvictions().Where(i => !pinned.Contains(i.ImageId)))
+        var volumes = _state.Cache.ChooseEvictions().Where(i => !pinned.Contains(i.ImageId)).ToDictionary(i => i.ImageId, i => i.Volume);
+        PersistAll(volumes.Keys.Select(imageId => new ImageEvicted(imageId, "cache over its size budget")), e =>
         {
-            try
-            {
-                _hypervisor?.DeleteVolume(image.Volume);
-                evicted.Add(new ImageEvicted(image.ImageId, "cache over its size budget"));
-            }
-            catch (Exception e)
-            {
-                _log.Warning(e, "Plant {Plant}: could not delete evicted image volume {Volume}", _settings.Name, image.Volume);
-            }
-        }
-        _hypervisor?.Checkpoint();
-        PersistAll(evicted, e => _state = _state.Apply(e));
+            _state = _state.Apply(e);
+            if (_hypervisor is not { } hypervisor) return;
+            var volume = volumes[e.ImageId];
+            Task.Run(() => hypervisor.DeleteVolume(volume))
+                .PipeTo(Self, success: () => new ImageVolumeDeleted(volume, null), failure: error => new ImageVolumeDeleted(volume, error.Message));
+        });
+    }
+
+    private void OnImageVolumeDeleted(ImageVolumeDeleted deleted)
+    {
+        if (deleted.Error is { } error)
+            _log.Warning("Plant {Plant}: could not delete evicted image volume {Volume} ({Error}); it is removed as an orphan at the next start",
+                _settings.Name, deleted.Volume, error);
     }
 
     private void OnConfigure(ConfigurePlantVm request)
@@ -393,21 +404,36 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             Sender.Tell(new RequestRejected(request.VmId, $"VM {request.VmId} is still being built on plant {_settings.Name}; destroy it once it is ready"));
             return;
         }
-        try
+        // Removed off the actor thread; the VM holds its capacity until its removal is saved and journaled.
+        if (_removing.TryGetValue(request.VmId, out var waiting))
         {
-            _hypervisor?.RemoveVm(vm.DomainName, vm.Volume);
-            _hypervisor?.Checkpoint();
-        }
-        catch (Exception e)
-        {
-            Sender.Tell(new RequestRejected(request.VmId, $"destroying {request.VmId} on plant {_settings.Name} failed: {e.Message}"));
+            waiting.Add(Sender);
             return;
         }
-        var replyTo = Sender;
-        Persist(new VmRemoved(request.VmId, DateTimeOffset.UtcNow), e =>
+        _removing[request.VmId] = [Sender];
+        var hypervisor = _hypervisor;
+        Task.Run(async () =>
+            {
+                hypervisor?.RemoveVm(vm.DomainName, vm.Volume);
+                if (hypervisor is not null) await hypervisor.CheckpointAsync();
+            })
+            .PipeTo(Self, success: () => new VmRemovalDone(vm.VmId, null), failure: e => new VmRemovalDone(vm.VmId, e.Message));
+    }
+
+    private void OnVmRemovalDone(VmRemovalDone done)
+    {
+        if (done.Error is { } error)
+        {
+            var rejected = new RequestRejected(done.VmId, $"destroying {done.VmId} on plant {_settings.Name} failed: {error}");
+            foreach (var replyTo in _removing[done.VmId]) replyTo.Tell(rejected);
+            _removing.Remove(done.VmId);
+            return;
+        }
+        Persist(new VmRemoved(done.VmId, DateTimeOffset.UtcNow), e =>
         {
             _state = _state.Apply(e);
-            replyTo.Tell(new VmDestroyed(request.VmId, _settings.Name));
+            foreach (var replyTo in _removing[e.VmId]) replyTo.Tell(new VmDestroyed(e.VmId, _settings.Name));
+            _removing.Remove(e.VmId);
             SnapshotIfDue();
         });
     }
@@ -465,6 +491,10 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     }
 
     private sealed record Published(ImageRecord? Image, string? Error, long DiskGiB);
+
+    private sealed record ImageVolumeDeleted(string Volume, string? Error);
+
+    private sealed record VmRemovalDone(string VmId, string? Error);
 
     private sealed record Reconfigured(BuildOutcome Outcome, VmSpec Spec, IActorRef ReplyTo);
 }

@@ -50,7 +50,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
     {
         await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
         RequestTrace.Mark(plan.RequestId, TracePoint.LibvirtDone);
-        hypervisor.Checkpoint();
+        await hypervisor.CheckpointAsync();
         RequestTrace.Mark(plan.RequestId, TracePoint.CheckpointDone);
         var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
             plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);

@@ -19,7 +19,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
     private readonly TempDirectory _data = new();
 
     [Fact]
-    public void A_restarted_plant_marks_vanished_vms_lost_and_removes_unjournaled_leftovers()
+    public async Task A_restarted_plant_marks_vanished_vms_lost_and_removes_unjournaled_leftovers()
     {
         var settings = PlantSettingsBuilder.TestNode("recon", _data.Path);
         var plant = Sys.ActorOf(PlantActor.Props(settings, TestActor));
@@ -44,7 +44,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
             var metadata = VmMetadata.Build("recon", "stray", "stray", "nobody", "base", []);
             using var strayDomain = host.DefineDomain(DomainXml.Build(new DomainDefinition("stray", 1, 256, stray.Path,
                 MetadataXml: metadata.ToString(SaveOptions.DisableFormatting), MetadataNamespace: PlantHypervisor.MetadataNamespace)));
-            file.Save(host);
+            await file.SaveAsync(host);
         }
 
         var restarted = Sys.ActorOf(PlantActor.Props(settings, TestActor));
