@@ -28,6 +28,8 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     // Image volumes being copied (image id → GiB), not yet journaled as images: capacity counts their disk, and
     // an action set is never copied twice at once (the second copy would collide on the volume name).
     private readonly Dictionary<string, long> _copyingImages = new(StringComparer.Ordinal);
+    // VMs whose removal is under way, with everyone waiting for it (a repeated destroy joins the first).
+    private readonly Dictionary<string, List<IActorRef>> _removing = [];
 
     public PlantActor(PlantSettings settings, IActorRef shop)
     {
@@ -50,6 +52,8 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         Command<Reconfigured>(OnReconfigured);
         Command<ImageCopied>(OnImageCopied);
         Command<DestroyVm>(OnDestroy);
+        Command<VmRemovalDone>(OnVmRemovalDone);
+        Command<ImageVolumeDeleted>(OnImageVolumeDeleted);
         Command<GetPlantStatus>(_ => Sender.Tell(Status()));
         Command<ListPlantVms>(_ => Sender.Tell(new VmList(_state.Vms.Values.Where(v => v.Info is not null).Select(v => v.Info!).ToImmutableArray())));
         Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
@@ -163,9 +167,10 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             _log.Info("Plant {Plant}: {VmId} will save its core as image {ImageId} ({Actions} actions) before the rest",
                 _settings.Name, plan.VmId, core.ImageId, core.Actions.Count);
         var self = Self;
-        new VmBuilder(_hypervisor!, _settings.Name, _settings.ActionTimeScale)
-            .BuildAsync(plan with { Core = core }, copied => self.Tell(copied), _stopping.Token)
-            .PipeTo(self);
+        var builder = new VmBuilder(_hypervisor!, _settings.Name, _settings.ActionTimeScale);
+        var stopping = _stopping.Token;
+        // The whole build (libvirt calls included) runs on the thread pool, so bids never wait behind it.
+        Task.Run(() => builder.BuildAsync(plan with { Core = core }, copied => self.Tell(copied), stopping)).PipeTo(self);
     }
 
     private HostCapacity Capacity()
@@ -300,10 +305,10 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         var hypervisor = _hypervisor;
         var diskGiB = plan.Dag.Resources.DiskGiB;
         if (!_copyingImages.TryAdd(imageId, diskGiB)) return; // the same action set is being copied already (another build's core)
-        Task.Run(() =>
+        Task.Run(async () =>
             {
                 var size = hypervisor.PublishImage(PlantVm.VolumeOf(vmId), imageId);
-                hypervisor.Checkpoint();
+                await hypervisor.CheckpointAsync();
                 return new ImageCopied(imageId, new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null, diskGiB);
             })
             .PipeTo(Self, failure: e => new ImageCopied(imageId, null, $"publishing image {imageId} from {vmId} failed: {e.Message}", diskGiB));
@@ -329,24 +334,30 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         });
     }
 
+    /// <summary>
+    /// Journals the evictions first, so bids stop offering those images at once, then deletes their volumes off the
+    /// actor thread, with no checkpoint of its own: the plant's next one carries the deletion. A crash before that, or
+    /// a failed delete, leaves a volume the journal does not know, which reconciliation handles as an orphan.
+    /// </summary>
     private void EvictIfOverBudget()
     {
         var pinned = _state.PinnedImages();
-        var evicted = new List<ImageEvicted>();
-        foreach (var image in _state.Cache.ChooseEvictions().Where(i => !pinned.Contains(i.ImageId)))
+        var volumes = _state.Cache.ChooseEvictions().Where(i => !pinned.Contains(i.ImageId)).ToDictionary(i => i.ImageId, i => i.Volume);
+        PersistAll(volumes.Keys.Select(imageId => new ImageEvicted(imageId, "cache over its size budget")), e =>
         {
-            try
-            {
-                _hypervisor?.DeleteVolume(image.Volume);
-                evicted.Add(new ImageEvicted(image.ImageId, "cache over its size budget"));
-            }
-            catch (Exception e)
-            {
-                _log.Warning(e, "Plant {Plant}: could not delete evicted image volume {Volume}", _settings.Name, image.Volume);
-            }
-        }
-        _hypervisor?.Checkpoint();
-        PersistAll(evicted, e => _state = _state.Apply(e));
+            _state = _state.Apply(e);
+            if (_hypervisor is not { } hypervisor) return;
+            var volume = volumes[e.ImageId];
+            Task.Run(() => hypervisor.DeleteVolume(volume))
+                .PipeTo(Self, success: () => new ImageVolumeDeleted(volume, null), failure: error => new ImageVolumeDeleted(volume, error.Message));
+        });
+    }
+
+    private void OnImageVolumeDeleted(ImageVolumeDeleted deleted)
+    {
+        if (deleted.Error is { } error)
+            _log.Warning("Plant {Plant}: could not delete evicted image volume {Volume} ({Error}); it is removed as an orphan at the next start",
+                _settings.Name, deleted.Volume, error);
     }
 
     private void OnConfigure(ConfigurePlantVm request)
@@ -409,21 +420,36 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             Sender.Tell(new RequestRejected(request.VmId, $"VM {request.VmId} is still being built on plant {_settings.Name}; destroy it once it is ready"));
             return;
         }
-        try
+        // Removed off the actor thread; the VM holds its capacity until its removal is saved and journaled.
+        if (_removing.TryGetValue(request.VmId, out var waiting))
         {
-            _hypervisor?.RemoveVm(vm.DomainName, vm.Volume);
-            _hypervisor?.Checkpoint();
-        }
-        catch (Exception e)
-        {
-            Sender.Tell(new RequestRejected(request.VmId, $"destroying {request.VmId} on plant {_settings.Name} failed: {e.Message}"));
+            waiting.Add(Sender);
             return;
         }
-        var replyTo = Sender;
-        Persist(new VmRemoved(request.VmId, DateTimeOffset.UtcNow), e =>
+        _removing[request.VmId] = [Sender];
+        var hypervisor = _hypervisor;
+        Task.Run(async () =>
+            {
+                hypervisor?.RemoveVm(vm.DomainName, vm.Volume);
+                if (hypervisor is not null) await hypervisor.CheckpointAsync();
+            })
+            .PipeTo(Self, success: () => new VmRemovalDone(vm.VmId, null), failure: e => new VmRemovalDone(vm.VmId, e.Message));
+    }
+
+    private void OnVmRemovalDone(VmRemovalDone done)
+    {
+        if (done.Error is { } error)
+        {
+            var rejected = new RequestRejected(done.VmId, $"destroying {done.VmId} on plant {_settings.Name} failed: {error}");
+            foreach (var replyTo in _removing[done.VmId]) replyTo.Tell(rejected);
+            _removing.Remove(done.VmId);
+            return;
+        }
+        Persist(new VmRemoved(done.VmId, DateTimeOffset.UtcNow), e =>
         {
             _state = _state.Apply(e);
-            replyTo.Tell(new VmDestroyed(request.VmId, _settings.Name));
+            foreach (var replyTo in _removing[e.VmId]) replyTo.Tell(new VmDestroyed(e.VmId, _settings.Name));
+            _removing.Remove(e.VmId);
             SnapshotIfDue();
         });
     }
@@ -479,6 +505,10 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     {
         public static readonly RegisterTick Instance = new();
     }
+
+    private sealed record ImageVolumeDeleted(string Volume, string? Error);
+
+    private sealed record VmRemovalDone(string VmId, string? Error);
 
     private sealed record Reconfigured(BuildOutcome Outcome, VmSpec Spec, IActorRef ReplyTo);
 }

@@ -51,12 +51,13 @@ public sealed class PlantHypervisor : IDisposable
 
     /// <summary>
     /// Makes the hypervisor's current state durable before the plant journals or acknowledges it. A real hypervisor
-    /// is durable by itself; a test-driver host is saved to its node file (unless test-node-durable is off).
+    /// is durable by itself; a test-driver host is saved to its node file (unless test-node-durable is off), one save
+    /// serving every checkpoint asked for while the previous one ran.
     /// </summary>
-    public void Checkpoint()
-    {
-        if (_durable) _testNode?.Save(_connection);
-    }
+    public Task CheckpointAsync() => _durable && _testNode is not null ? _testNode.SaveAsync(_connection) : Task.CompletedTask;
+
+    /// <summary><see cref="CheckpointAsync"/>, waited for.</summary>
+    public void Checkpoint() => CheckpointAsync().GetAwaiter().GetResult();
 
     /// <summary>The host's raw size: CPUs, memory and the storage pool's capacity.</summary>
     public Capacity ReadHostSize()

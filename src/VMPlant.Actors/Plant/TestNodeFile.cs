@@ -7,9 +7,17 @@ namespace VMPlant.Actors.Plant;
 /// a host only in the memory of one connection, so the plant saves it back here at every checkpoint; a restarted
 /// process then opens the host exactly as the plant last acknowledged it.
 /// </summary>
+/// <remarks>
+/// Saves coalesce (group commit for the file): one save runs at a time, on a thread of its own since it ends in
+/// fsyncs, and every checkpoint asked for while it runs is served by the next one, which captures the host after
+/// all of their changes. A caller's task completes only once a save begun after its request is on disk.
+/// </remarks>
 public sealed class TestNodeFile
 {
-    private readonly object _saving = new();
+    private readonly object _gate = new();
+    // The save that checkpoints asked for now will share; null when none is waiting.
+    private TaskCompletionSource? _nextSave;
+    private bool _saving;
 
     private TestNodeFile(string path, TestNodeDefinition definition)
     {
@@ -39,9 +47,46 @@ public sealed class TestNodeFile
         return file;
     }
 
-    /// <summary>Writes the connection's current host over the file; serialised so concurrent builds never interleave.</summary>
-    public void Save(LibvirtConnection connection)
+    /// <summary>Completes once the connection's host, as it is now or later, is saved over the file.</summary>
+    public Task SaveAsync(LibvirtConnection connection)
     {
-        lock (_saving) TestNodeState.Save(connection, Definition, Path);
+        lock (_gate)
+        {
+            _nextSave ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var saved = _nextSave.Task;
+            if (!_saving)
+            {
+                _saving = true;
+                Task.Factory.StartNew(() => SaveWhileAsked(connection), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
+            return saved;
+        }
+    }
+
+    private void SaveWhileAsked(LibvirtConnection connection)
+    {
+        while (true)
+        {
+            TaskCompletionSource save;
+            lock (_gate)
+            {
+                if (_nextSave is null)
+                {
+                    _saving = false;
+                    return;
+                }
+                save = _nextSave;
+                _nextSave = null;
+            }
+            try
+            {
+                TestNodeState.Save(connection, Definition, Path);
+                save.SetResult();
+            }
+            catch (Exception e)
+            {
+                save.SetException(e);
+            }
+        }
     }
 }

@@ -31,7 +31,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
             var performed = plan.Match.Reused.Select(ToPerformed).ToList();
             hypervisor.DefineAndStart(plan.VmId, plan.Dag.Resources, diskPath, Metadata(plan, performed));
             var order = await PerformMissingAsync(plan, performed, ReportCore, cancellation);
-            return Finish(plan, performed, order, clock);
+            return await FinishAsync(plan, performed, order, clock);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellation.IsCancellationRequested)
         {
@@ -54,7 +54,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
         {
             var performed = alreadyPerformed.ToList();
             await PerformAsync(plan, plan.Match.Missing, performed, cancellation);
-            return Finish(plan, performed, plan.Match.Missing, clock);
+            return await FinishAsync(plan, performed, plan.Match.Missing, clock);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellation.IsCancellationRequested)
         {
@@ -73,7 +73,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
         }
         var (coreFirst, afterwards) = core.Split(plan.Match.Missing);
         await PerformAsync(plan, coreFirst, performed, cancellation);
-        coreCopied(CopyCore(plan, core));
+        coreCopied(await CopyCoreAsync(plan, core));
         await PerformAsync(plan, afterwards, performed, cancellation);
         return [.. coreFirst, .. afterwards];
     }
@@ -82,13 +82,13 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
     /// Saves the disk, which now holds exactly the core, as the core's golden image, and makes the host durable before
     /// the plant journals it. A failure here is the image's, never the build's.
     /// </summary>
-    private ImageCopied CopyCore(BuildPlan plan, CoreImage core)
+    private async Task<ImageCopied> CopyCoreAsync(BuildPlan plan, CoreImage core)
     {
         var diskGiB = plan.Dag.Resources.DiskGiB;
         try
         {
             var size = hypervisor.PublishImage(PlantVm.VolumeOf(plan.VmId), core.ImageId);
-            hypervisor.Checkpoint();
+            await hypervisor.CheckpointAsync();
             var record = new ImageRecord(core.ImageId, core.ImageId, [.. core.Actions.Select(ToPerformed)], core.BuildCost, size,
                 DateTimeOffset.UtcNow, ImageOrigin.Built);
             return new ImageCopied(core.ImageId, record, null, diskGiB);
@@ -100,10 +100,10 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
     }
 
     /// <summary>Makes the host durable and reports the VM with the actions performed, in the order they ran.</summary>
-    private BuildOutcome Finish(BuildPlan plan, List<PerformedAction> performed, IReadOnlyList<DagAction> order, Stopwatch clock)
+    private async Task<BuildOutcome> FinishAsync(BuildPlan plan, List<PerformedAction> performed, IReadOnlyList<DagAction> order, Stopwatch clock)
     {
         RequestTrace.Mark(plan.RequestId, TracePoint.LibvirtDone);
-        hypervisor.Checkpoint();
+        await hypervisor.CheckpointAsync();
         RequestTrace.Mark(plan.RequestId, TracePoint.CheckpointDone);
         var info = new VmInfo(plan.VmId, plan.Dag.Name, plantName, VmState.Running, plan.Dag.Resources,
             plan.Match.Image.ImageId, InSpecOrder(plan.Dag, performed), plan.AcceptedAt);

@@ -16,6 +16,12 @@ namespace VMPlant.Actors.Shop;
 /// and remembers every request and VM. A request is journaled before it is acknowledged, and the same
 /// request id always gets the same answer.
 /// </summary>
+/// <remarks>
+/// Group commit: events are journaled with PersistAsync, so while one journal write is in flight the shop keeps
+/// taking commands and their events travel together in the next write. The shop decides on everything it has
+/// journaled or is journaling (<c>_state</c>), but nothing it says leaves before what it is based on is journaled:
+/// answers go out in event handlers or through <see cref="AfterJournal"/>.
+/// </remarks>
 public sealed class ShopActor : SnapshottingActor, IWithTimers
 {
     private readonly ShopSettings _settings;
@@ -25,12 +31,15 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     private readonly Dictionary<string, List<IActorRef>> _destroying = [];
     // Plant outcomes that overtook their own award decision (the auction reports after the plant accepted).
     private readonly Dictionary<string, object> _outcomesBeforeAward = [];
-    // Requests with an auction running right now (never two auctions for one request).
-    private readonly HashSet<string> _auctions = [];
+    // Requests with an auction running or held right now (never two auctions for one request), with the auction once launched.
+    private readonly Dictionary<string, IActorRef?> _auctions = [];
     private readonly PlantDiscovery _discovery;
     // Unfinished requests found at recovery wait, like new auctions, until the plants have re-registered.
     private bool _resumePending;
+    // What the shop has decided: the journal plus events still being written. Every decision reads it.
     private ShopState _state = ShopState.Empty;
+    // What the journal holds: snapshots are taken of it, and auctions award only requests it holds.
+    private ShopState _journaled = ShopState.Empty;
 
     private static readonly TimeSpan HeldAuctionCheck = TimeSpan.FromMilliseconds(200);
 
@@ -59,8 +68,8 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         Command<VmFailed>(OnVmFailed);
         Command<ConfigureVm>(OnConfigure);
         Command<RequestRejected>(OnRejectedByPlant);
-        Command<ShowVm>(show => Sender.Tell(_state.Vms.TryGetValue(show.VmId, out var vm) ? vm : new VmNotFound(show.VmId)));
-        Command<ListVms>(list => Sender.Tell(VmQuery.Invalid(list.Where) is { } error
+        Command<ShowVm>(show => SendAfterJournal(Sender, _state.Vms.TryGetValue(show.VmId, out var vm) ? vm : new VmNotFound(show.VmId)));
+        Command<ListVms>(list => SendAfterJournal(Sender, VmQuery.Invalid(list.Where) is { } error
             ? new RequestRejected("list", error)
             : new VmList(VmQuery.Filter(_state.Vms.Values, list.Where))));
         Command<DestroyVm>(OnDestroy);
@@ -71,7 +80,12 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         // Answers to awards the shop itself resent after recovery (auctions' own awards go to the auctions).
         Command<AwardAccepted>(_ => { });
         Command<AwardRefused>(OnResumedAwardRefused);
-        Command<StopShop>(_ => Context.Stop(Self));
+        Command<StopShop>(_ =>
+        {
+            // Nothing decided may be lost: stop once it is all journaled, taking no new commands meanwhile.
+            Become(() => { });
+            AfterJournal(() => Context.Stop(Self));
+        });
         HandleSnapshotHousekeeping(_log, "Shop");
     }
 
@@ -103,6 +117,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
 
     private void OnRecoveryCompleted()
     {
+        _journaled = _state;
         var unfinished = _state.Unfinished.Count();
         _log.Info("Shop recovered {Requests} requests, {Vms} VMs, {Unfinished} unfinished", _state.Requests.Count, _state.Vms.Count, unfinished);
         _discovery.Expect(_state.Vms.Values.Where(v => v.State == VmState.Running).Select(v => v.Plant)
@@ -128,7 +143,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             _plants.Remove(name);
             _log.Warning("Plant {Plant} is gone; it gets no more bid requests until it registers again", name);
             // Requests it was building are bid again (same VM id); if it comes back with the VM, the duplicate is removed.
-            foreach (var request in _state.Unfinished.Where(r => r.Status == RequestStatus.Awarded && r.Plant == name && !_auctions.Contains(r.RequestId)).ToList())
+            foreach (var request in _state.Unfinished.Where(r => r.Status == RequestStatus.Awarded && r.Plant == name && !_auctions.ContainsKey(r.RequestId)).ToList())
             {
                 _log.Warning("Re-bidding {RequestId}: plant {Plant}, which was building it, is gone", request.RequestId, name);
                 StartAuction(request.RequestId, request.VmId, request.Spec!);
@@ -140,7 +155,8 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     {
         if (_state.Requests.TryGetValue(create.RequestId, out var known))
         {
-            if (known.Outcome is { } outcome) Sender.Tell(outcome);
+            // Also a duplicate of a request still being journaled: it waits for the one outcome.
+            if (known.Outcome is { } outcome) SendAfterJournal(Sender, outcome);
             else Wait(create.RequestId, Sender);
             return;
         }
@@ -150,19 +166,16 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             return;
         }
         RequestTrace.Mark(create.RequestId, TracePoint.ShopReceived);
-        var replyTo = Sender;
-        var vmId = NewVmId(create);
+        Wait(create.RequestId, Sender);
         // Bids have no side effects, so plants bid while the request is being journaled; the auction awards only
         // once told the request is journaled (a crash before that loses nothing that was promised).
-        var auction = StartAuction(create.RequestId, vmId, create.Spec, journaled: false);
-        Persist(new RequestAccepted(create.RequestId, vmId, create.Spec, DateTimeOffset.UtcNow), e =>
+        var accepted = new RequestAccepted(create.RequestId, NewVmId(create), create.Spec, DateTimeOffset.UtcNow);
+        Commit(accepted, e =>
         {
-            _state = _state.Apply(e);
             RequestTrace.Mark(e.RequestId, TracePoint.ShopAccepted);
-            Wait(e.RequestId, replyTo);
-            auction?.Tell(RequestJournaled.Instance);
-            SnapshotIfDue();
+            if (_auctions.GetValueOrDefault(e.RequestId) is { } auction) auction.Tell(RequestJournaled.Instance);
         });
+        StartAuction(accepted.RequestId, accepted.VmId, accepted.Spec);
     }
 
     private void OnEstimate(EstimateVm estimate)
@@ -175,26 +188,33 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         LaunchOrHold(new AuctionRequest("estimate-" + Guid.NewGuid().ToString("N"), "", estimate.Spec, EstimateOnly: true, Sender));
     }
 
-    /// <summary>Starts the request's auction unless one is already running; <paramref name="journaled"/> false lets plants
-    /// bid while the request is still being journaled (the auction awards only once told it is). Null when the
-    /// auction is already running or is held until plants register.</summary>
-    private IActorRef? StartAuction(string requestId, string vmId, VmSpec spec, bool journaled = true) =>
-        _auctions.Add(requestId) ? LaunchOrHold(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self, journaled)) : null;
+    /// <summary>Starts the request's auction unless one is already running or held.</summary>
+    private void StartAuction(string requestId, string vmId, VmSpec spec)
+    {
+        if (!_auctions.TryAdd(requestId, null)) return;
+        LaunchOrHold(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self));
+    }
 
-    private IActorRef? LaunchOrHold(AuctionRequest request)
+    private void LaunchOrHold(AuctionRequest request)
     {
         var now = DateTime.UtcNow;
-        if (_discovery.Ready(_plants, now)) return Launch(request);
+        if (_discovery.Ready(_plants, now))
+        {
+            Launch(request);
+            return;
+        }
         WatchHeldWork();
         _discovery.Hold(request, now);
         _log.Info("Holding the auction for {RequestId} until plants register ({Registered} registered so far)", request.RequestId, _plants.Count);
-        return null;
     }
 
-    /// <summary>Commands wait while the shop persists, so a held request that was being journaled is journaled by now.</summary>
-    private IActorRef Launch(AuctionRequest request) =>
-        Context.ActorOf(AuctionActor.Props(request with { Journaled = request.Journaled || _state.Requests.ContainsKey(request.RequestId) },
+    /// <summary>An auction for a request not journaled yet awards only once the RequestAccepted handler tells it.</summary>
+    private void Launch(AuctionRequest request)
+    {
+        var auction = Context.ActorOf(AuctionActor.Props(request with { Journaled = _journaled.Requests.ContainsKey(request.RequestId) },
             _plants.ToDictionary(), _settings));
+        if (!request.EstimateOnly) _auctions[request.RequestId] = auction;
+    }
 
     private void WatchHeldWork()
     {
@@ -220,11 +240,8 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         _auctions.Remove(awarded.RequestId);
         // A re-bid that lost the race with the original plant's late outcome: the request is already answered.
         if (_state.Requests.TryGetValue(awarded.RequestId, out var known) && known.IsFinished) return;
-        Persist(new RequestAwarded(awarded.RequestId, awarded.Plant, awarded.Bids, awarded.Declines), e =>
-        {
-            _state = _state.Apply(e);
-            if (_outcomesBeforeAward.Remove(e.RequestId, out var outcome)) Self.Tell(outcome, Sender);
-        });
+        Commit(new RequestAwarded(awarded.RequestId, awarded.Plant, awarded.Bids, awarded.Declines), _ => { });
+        if (_outcomesBeforeAward.Remove(awarded.RequestId, out var outcome)) Self.Tell(outcome, Sender);
     }
 
     /// <summary>True (and the outcome kept for later) when the plant answered before the auction reported its award.</summary>
@@ -239,11 +256,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     {
         _auctions.Remove(failed.RequestId);
         if (_state.Requests.TryGetValue(failed.RequestId, out var known) && known.IsFinished) return;
-        Persist(new RequestFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), e =>
-        {
-            _state = _state.Apply(e);
-            Answer(e.RequestId);
-        });
+        Commit(new RequestFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), e => Answer(e.RequestId));
     }
 
     private void OnVmReady(VmReady ready)
@@ -255,23 +268,21 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             {
                 // A plant that was unreachable when the request was re-bid finished it too: keep one VM only.
                 _log.Warning("{RequestId} was completed on {Plant}; removing the duplicate {Plant2} built", ready.RequestId, done.Vm.Plant, ready.Vm.Plant);
-                Sender.Tell(new DestroyVm(ready.Vm.VmId));
+                SendAfterJournal(Sender, new DestroyVm(ready.Vm.VmId));
                 return;
             }
             // A plant repeating itself (resent award, re-registration after failover): the outcome is already known.
-            if (request?.Outcome is not null) Answer(ready.RequestId);
+            if (request?.Outcome is not null) AfterJournal(() => Answer(ready.RequestId));
             else if (request is null && _waiting.ContainsKey(ready.RequestId)) Configured(ready);
             return;
         }
         var report = ready.Report with { Bids = request.Bids, Declines = request.Declines };
-        Persist(new RequestCompleted(ready.RequestId, ready.Vm, report), e =>
+        Commit(new RequestCompleted(ready.RequestId, ready.Vm, report), e =>
         {
-            _state = _state.Apply(e);
             RequestTrace.Mark(e.RequestId, TracePoint.ShopCompleted);
             _log.Info("{VmId} for {RequestId} is running on {Plant} (image {ImageId}, {Performed} actions performed)",
                 e.Vm.VmId, e.RequestId, e.Vm.Plant, e.Vm.ImageId, e.Report.PerformedActionIds.Length);
             Answer(e.RequestId);
-            SnapshotIfDue();
         });
     }
 
@@ -281,11 +292,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         if (_state.Requests.TryGetValue(failed.RequestId, out var request))
         {
             if (request.IsFinished) return;
-            Persist(new RequestFailed(failed.RequestId, failed.Reason, request.Bids, request.Declines), e =>
-            {
-                _state = _state.Apply(e);
-                Answer(e.RequestId);
-            });
+            Commit(new RequestFailed(failed.RequestId, failed.Reason, request.Bids, request.Declines), e => Answer(e.RequestId));
             return;
         }
         // A configure request that failed on the plant: nothing was changed, so nothing is journaled.
@@ -296,12 +303,12 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     {
         if (_state.Requests.TryGetValue(configure.RequestId, out var known) && known.Outcome is { } outcome)
         {
-            Sender.Tell(outcome);
+            SendAfterJournal(Sender, outcome);
             return;
         }
         if (!_state.Vms.TryGetValue(configure.VmId, out var vm) || vm.State != VmState.Running)
         {
-            Sender.Tell(new VmNotFound(configure.VmId));
+            SendAfterJournal(Sender, new VmNotFound(configure.VmId));
             return;
         }
         if (!_plants.TryGetValue(vm.Plant, out var plant))
@@ -310,15 +317,10 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             return;
         }
         Wait(configure.RequestId, Sender);
-        plant.Tell(new ConfigurePlantVm(configure.RequestId, configure.VmId, configure.Actions));
+        SendAfterJournal(plant, new ConfigurePlantVm(configure.RequestId, configure.VmId, configure.Actions));
     }
 
-    private void Configured(VmReady ready) =>
-        Persist(new VmConfigured(ready.RequestId, ready.Vm, ready.Report), e =>
-        {
-            _state = _state.Apply(e);
-            Answer(e.RequestId);
-        });
+    private void Configured(VmReady ready) => Commit(new VmConfigured(ready.RequestId, ready.Vm, ready.Report), e => Answer(e.RequestId));
 
     private void OnRejectedByPlant(RequestRejected rejected)
     {
@@ -330,7 +332,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     {
         if (!_state.Vms.TryGetValue(destroy.VmId, out var vm) || vm.State == VmState.Destroyed)
         {
-            Sender.Tell(new VmNotFound(destroy.VmId));
+            SendAfterJournal(Sender, new VmNotFound(destroy.VmId));
             return;
         }
         if (!_plants.TryGetValue(vm.Plant, out var plant))
@@ -341,7 +343,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         if (!_destroying.TryGetValue(destroy.VmId, out var waiting))
         {
             _destroying[destroy.VmId] = waiting = [];
-            plant.Tell(destroy);
+            SendAfterJournal(plant, destroy);
         }
         waiting.Add(Sender);
     }
@@ -353,31 +355,22 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             _log.Info("Duplicate {VmId} removed from {Plant}; the VM on {Owner} stays", destroyed.VmId, destroyed.Plant, vm.Plant);
             return;
         }
-        Persist(new VmDeleted(destroyed.VmId, DateTimeOffset.UtcNow), e =>
-        {
-            _state = _state.Apply(e);
-            Reply(_destroying, destroyed.VmId, destroyed);
-            SnapshotIfDue();
-        });
+        Commit(new VmDeleted(destroyed.VmId, DateTimeOffset.UtcNow), e => Reply(_destroying, e.VmId, destroyed));
     }
 
     /// <summary>The plant no longer has the VM: the shop's record was stale, so it is closed.</summary>
     private void OnPlantNotFound(VmNotFound notFound) =>
-        Persist(new VmDeleted(notFound.VmId, DateTimeOffset.UtcNow), e =>
-        {
-            _state = _state.Apply(e);
-            Reply(_destroying, notFound.VmId, notFound);
-        });
+        Commit(new VmDeleted(notFound.VmId, DateTimeOffset.UtcNow), e => Reply(_destroying, e.VmId, notFound));
 
     private void ResumeUnfinishedRequests()
     {
-        foreach (var request in _state.Unfinished.Where(r => !_auctions.Contains(r.RequestId)).ToList())
+        foreach (var request in _state.Unfinished.Where(r => !_auctions.ContainsKey(r.RequestId)).ToList())
         {
             if (request.Status == RequestStatus.Awarded && request.Plant is { } name && _plants.TryGetValue(name, out var plant))
             {
                 // Awards are idempotent on the plant: it repeats the outcome if the VM is already built.
                 _log.Info("Resuming {RequestId}: asking {Plant} again for the VM it was awarded", request.RequestId, name);
-                plant.Tell(new Award(request.RequestId, request.VmId, request.Spec!));
+                SendAfterJournal(plant, new Award(request.RequestId, request.VmId, request.Spec!));
             }
             else
             {
@@ -391,7 +384,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     private void OnResumedAwardRefused(AwardRefused refused)
     {
         if (!_state.Requests.TryGetValue(refused.RequestId, out var request) || request.IsFinished ||
-            request.Plant != refused.Plant || _auctions.Contains(refused.RequestId)) return;
+            request.Plant != refused.Plant || _auctions.ContainsKey(refused.RequestId)) return;
         _log.Warning("Plant {Plant} refused the resumed award of {RequestId} ({Reason}); bidding again", refused.Plant, refused.RequestId, refused.Reason);
         StartAuction(request.RequestId, request.VmId, request.Spec!);
     }
@@ -415,9 +408,38 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         waiting.Add(requester);
     }
 
+    /// <summary>
+    /// Journals <paramref name="e"/> in the next group write; the shop decides on it at once, and
+    /// <paramref name="whenJournaled"/> (which may answer) runs once it is journaled, in journal order.
+    /// </summary>
+    private void Commit<TEvent>(TEvent e, Action<TEvent> whenJournaled) where TEvent : IVmPlantEvent
+    {
+        _state = _state.Apply(e);
+        PersistAsync(e, journaled =>
+        {
+            _journaled = _journaled.Apply(journaled);
+            whenJournaled(journaled);
+            SnapshotIfDue();
+        });
+    }
+
+    /// <summary>Runs once every event decided so far is journaled (at once when none is being written).
+    /// Never from an event handler: there it would wait for later writes too.</summary>
+    private void AfterJournal(Action send) => DeferAsync(send, s => s());
+
+    private void SendAfterJournal(IActorRef target, object message) => AfterJournal(() => target.Tell(message));
+
+    /// <summary>The shop has decided on an event the journal refused to store: start over from what it holds.</summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        throw new InvalidOperationException($"the journal rejected shop event {sequenceNr} ({@event.GetType().Name}); restarting from the journal", cause);
+    }
+
+    /// <summary>Answers everyone waiting for the request; call where its outcome is journaled.</summary>
     private void Answer(string requestId)
     {
-        if (_state.Requests.TryGetValue(requestId, out var request) && request.Outcome is { } outcome)
+        if (_journaled.Requests.TryGetValue(requestId, out var request) && request.Outcome is { } outcome)
             Reply(requestId, outcome);
     }
 
@@ -429,7 +451,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         foreach (var requester in requesters) requester.Tell(answer);
     }
 
-    private void SnapshotIfDue() => SnapshotIfDue(() => ShopSnapshot.Of(_state));
+    private void SnapshotIfDue() => SnapshotIfDue(() => ShopSnapshot.Of(_journaled));
 
     /// <summary>VM ids are derived from the request id, so a retried request can never mint a second VM.</summary>
     private static string NewVmId(CreateVm create)

@@ -153,6 +153,24 @@ public sealed class PlantActorSpec(ITestOutputHelper output) : TestKit(TestConfi
     }
 
     [Fact]
+    public void A_destroy_repeated_while_the_vm_is_being_removed_gets_the_same_answer_and_the_vm_is_gone_from_libvirt()
+    {
+        var settings = PlantSettingsBuilder.TestNode("p7b", _data.Path, publish: PublishRule.Never);
+        var plant = StartPlant(settings);
+        var vm = Create(plant, "r1", SpecBuilder.MpiSolver()).Vm;
+        var other = CreateTestProbe("other-requester");
+
+        plant.Tell(new DestroyVm(vm.VmId));
+        plant.Tell(new DestroyVm(vm.VmId), other.Ref);
+        Assert.Equal(vm.VmId, ExpectMsg<VmDestroyed>().VmId);
+        Assert.Equal(vm.VmId, other.ExpectMsg<VmDestroyed>().VmId);
+        plant.Tell(new DestroyVm(vm.VmId));
+        ExpectMsg<VmNotFound>();
+        // The removal reached the node file before it was acknowledged: a restarted process would not find the domain.
+        Assert.DoesNotContain(vm.VmId, File.ReadAllText(TestNodeFile.For(settings).Path));
+    }
+
+    [Fact]
     public void Configure_performs_only_the_new_actions_on_the_running_vm()
     {
         var plant = StartPlant(PlantSettingsBuilder.TestNode("p8", _data.Path));

@@ -139,7 +139,7 @@ public sealed class PlantCoreImageSpec(ITestOutputHelper output) : TestKit(TestC
     }
 
     [Fact]
-    public void A_core_copy_that_fails_leaves_the_vm_running_and_the_core_unjournaled()
+    public async Task A_core_copy_that_fails_leaves_the_vm_running_and_the_core_unjournaled()
     {
         // A volume already holding the core's name (kept by orphans = keep) makes the core copy fail.
         var settings = PlantSettingsBuilder.TestNode("core4", _data.Path) with { Orphans = OrphanPolicy.Keep };
@@ -148,7 +148,7 @@ public sealed class PlantCoreImageSpec(ITestOutputHelper output) : TestKit(TestC
         {
             using var pool = host.LookupStoragePoolByName(settings.Pool);
             using var squatter = pool.CreateVolume(VolumeXml.Build(CoreImageId, 1L << 30));
-            file.Save(host);
+            await file.SaveAsync(host);
         }
         var plant = StartPlant(settings);
 

@@ -20,7 +20,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
     private readonly TempDirectory _data = new();
 
     [Fact]
-    public void A_restarted_plant_marks_vanished_vms_lost_and_removes_unjournaled_leftovers()
+    public async Task A_restarted_plant_marks_vanished_vms_lost_and_removes_unjournaled_leftovers()
     {
         var settings = PlantSettingsBuilder.TestNode("recon", _data.Path);
         var plant = Sys.ActorOf(PlantActor.Props(settings, TestActor));
@@ -45,7 +45,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
             var metadata = VmMetadata.Build("recon", "stray", "stray", "nobody", "base", []);
             using var strayDomain = host.DefineDomain(DomainXml.Build(new DomainDefinition("stray", 1, 256, stray.Path,
                 MetadataXml: metadata.ToString(SaveOptions.DisableFormatting), MetadataNamespace: PlantHypervisor.MetadataNamespace)));
-            file.Save(host);
+            await file.SaveAsync(host);
         }
 
         var restarted = Sys.ActorOf(PlantActor.Props(settings, TestActor));
@@ -66,7 +66,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
     }
 
     [Fact]
-    public void A_core_image_copied_but_never_journaled_is_removed_at_restart_and_saved_again_by_the_next_build()
+    public async Task A_core_image_copied_but_never_journaled_is_removed_at_restart_and_saved_again_by_the_next_build()
     {
         // The crash window of a core checkpoint: the volume is copied, the plant dies before journaling ImagePublished.
         var settings = PlantSettingsBuilder.TestNode("recon-core", _data.Path);
@@ -78,7 +78,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
         {
             using var pool = host.LookupStoragePoolByName(settings.Pool);
             using var halfPublished = pool.CreateVolume(VolumeXml.Build(coreImageId, 2L << 30));
-            file.Save(host);
+            await file.SaveAsync(host);
         }
 
         var plant = Sys.ActorOf(PlantActor.Props(settings, TestActor));
