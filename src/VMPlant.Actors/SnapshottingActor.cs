@@ -14,8 +14,17 @@ public abstract class SnapshottingActor : ReceivePersistentActor
 
     protected abstract int SnapshotEvery { get; }
 
-    /// <summary>Call from a <see cref="SnapshotOffer"/> recovery handler after restoring its state.</summary>
-    protected void RestoredFrom(SnapshotMetadata snapshot) => _lastSnapshotSequenceNr = snapshot.SequenceNr;
+    /// <summary>Registers the recovery: the latest snapshot restored, the events after it applied in order, then <paramref name="completed"/>.</summary>
+    protected void RecoverWith<TSnapshot>(Action<TSnapshot> restore, Action<IVmPlantEvent> apply, Action completed) where TSnapshot : IVmPlantSnapshot
+    {
+        Recover<SnapshotOffer>(offer =>
+        {
+            restore((TSnapshot)offer.Snapshot);
+            _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+        });
+        Recover<IVmPlantEvent>(apply);
+        Recover<RecoveryCompleted>(_ => completed());
+    }
 
     /// <summary>Registers the replies to snapshot and trim requests; <paramref name="who"/> names the actor in warnings.</summary>
     protected void HandleSnapshotHousekeeping(ILoggingAdapter log, string who)

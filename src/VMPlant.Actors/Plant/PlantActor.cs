@@ -37,13 +37,10 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         _shop = shop;
         _state = PlantState.Initial(settings.CachePolicy, BaseImage(settings));
 
-        Recover<SnapshotOffer>(offer =>
-        {
-            _state = ((PlantSnapshot)offer.Snapshot).Restore(settings.CachePolicy, BaseImage(settings));
-            RestoredFrom(offer.Metadata);
-        });
-        Recover<IVmPlantEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ => OnRecoveryCompleted());
+        RecoverWith<PlantSnapshot>(
+            snapshot => _state = snapshot.Restore(settings.CachePolicy, BaseImage(settings)),
+            e => _state = _state.Apply(e),
+            OnRecoveryCompleted);
 
         Command<RequestBid>(OnRequestBid);
         Command<Award>(OnAward);

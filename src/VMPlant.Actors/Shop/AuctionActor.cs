@@ -106,7 +106,7 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
             Become(Awarding);
             AwardNext();
         });
-        // The shop could not journal the request (a rejected write leaves it running): nothing may be awarded.
+        // The request was never journaled (the write failed; the shop restarts from its journal): nothing may be awarded.
         Receive<Timeout>(_ =>
         {
             _log.Warning("Request {RequestId} was not journaled within {Timeout}s; its auction ends without an award",

@@ -50,13 +50,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         if (settings.JournalPluginId.Length > 0) JournalPluginId = settings.JournalPluginId;
         if (settings.SnapshotPluginId.Length > 0) SnapshotPluginId = settings.SnapshotPluginId;
 
-        Recover<SnapshotOffer>(offer =>
-        {
-            _state = ((ShopSnapshot)offer.Snapshot).Restore();
-            RestoredFrom(offer.Metadata);
-        });
-        Recover<IVmPlantEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ => OnRecoveryCompleted());
+        RecoverWith<ShopSnapshot>(snapshot => _state = snapshot.Restore(), e => _state = _state.Apply(e), OnRecoveryCompleted);
 
         Command<RegisterPlant>(OnRegisterPlant);
         Command<Terminated>(OnPlantTerminated);
