@@ -54,6 +54,9 @@ public sealed class LoadDriver(IShopGateway shop, Workload workload, TraceRecord
             var requestId = $"{runId}-{n:D6}";
             var spec = request.Spec with { Resources = BenchNodeLayout.VmSize };
             var sent = Stopwatch.GetTimestamp();
+            // Latencies count only requests sent inside the window: one sent while warming up (e.g. held while the
+            // shop's plants register) would otherwise carry its wait into the percentiles.
+            var sentInWindow = DateTime.UtcNow >= measureFrom;
             object answer;
             try
             {
@@ -68,9 +71,9 @@ public sealed class LoadDriver(IShopGateway shop, Workload workload, TraceRecord
             if (answer is VmCreated created)
             {
                 live.Enqueue(created.Vm.VmId);
-                if (measured)
+                if (measured) Interlocked.Increment(ref results.Creates);
+                if (measured && sentInWindow)
                 {
-                    Interlocked.Increment(ref results.Creates);
                     results.CreateMs.Add(TraceRecorder.Milliseconds(answered - sent));
                     var decided = trace.At(requestId, TracePoint.AwardDecided);
                     if (decided != 0) results.PlacementMs.Add(TraceRecorder.Milliseconds(decided - sent));
