@@ -113,13 +113,14 @@ public sealed class ChaosRunner : IAsyncDisposable
             return _report;
         }
         await StartClusterAsync();
+        double? shopMovedAt = null;
         switch (_options.Scenario)
         {
             case ChaosScenario.KillShop:
-                await StreamWithFaultAsync(async () => await Step($"SIGKILL {Shop(0).Name} (holds the shop singleton)", Shop(0).KillAsync));
+                shopMovedAt = await StreamWithFaultAsync(async () => await Step($"SIGKILL {Shop(0).Name} (holds the shop singleton)", Shop(0).KillAsync));
                 break;
             case ChaosScenario.LeaveShop:
-                await StreamWithFaultAsync(async () => await Step($"SIGTERM {Shop(0).Name} (holds the shop singleton): graceful leave",
+                shopMovedAt = await StreamWithFaultAsync(async () => await Step($"SIGTERM {Shop(0).Name} (holds the shop singleton): graceful leave",
                     async () =>
                     {
                         if (!await Shop(0).TerminateAsync(TimeSpan.FromSeconds(30)))
@@ -131,6 +132,7 @@ public sealed class ChaosRunner : IAsyncDisposable
                 break;
         }
         await VerifyAsync();
+        if (shopMovedAt is { } faultAt) CheckOneShopAtATime(faultAt);
         return _report;
     }
 
@@ -316,7 +318,8 @@ public sealed class ChaosRunner : IAsyncDisposable
     }
 
     /// <summary>Lanes send creates back to back; the fault hits after a few answers; the stream goes on until recovery is seen.</summary>
-    private async Task StreamWithFaultAsync(Func<Task> fault)
+    /// <returns>When the fault hit (seconds into the drill).</returns>
+    private async Task<double> StreamWithFaultAsync(Func<Task> fault)
     {
         using var stop = new CancellationTokenSource();
         var lanes = Enumerable.Range(0, _options.Lanes).Select(_ => Task.Run(async () =>
@@ -342,6 +345,7 @@ public sealed class ChaosRunner : IAsyncDisposable
         stop.Cancel();
         await Task.WhenAll(lanes);
         _report.Mark("workload stopped; in-flight requests answered or timed out");
+        return faultAt;
     }
 
     /// <summary>Sends creates one lane at a time and kills the plant node that is building the first one.</summary>

@@ -37,6 +37,7 @@ public sealed class FailoverSpec(ITestOutputHelper output)
     {
         var report = await DrillAsync(ChaosScenario.KillShop, shops: 2, plants: 3);
         Assert.Equal(report.Sent, report.Completed);
+        Assert.Equal(0, report.ConcurrentShops);
         Assert.NotNull(report.RecoverySeconds);
         Assert.InRange(report.RecoverySeconds!.Value, 0, 60);
     }
@@ -52,6 +53,7 @@ public sealed class FailoverSpec(ITestOutputHelper output)
     public async Task Graceful_leave_of_the_singleton_node_hands_over_without_client_errors()
     {
         var report = await DrillAsync(ChaosScenario.LeaveShop, shops: 2, plants: 2);
+        Assert.Equal(0, report.ConcurrentShops);
         Assert.Equal(0, report.ClientErrors);
         Assert.Equal(report.Sent, report.Acknowledged);
         Assert.Equal(report.Sent, report.Completed);
