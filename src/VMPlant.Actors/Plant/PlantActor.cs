@@ -302,12 +302,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         var hypervisor = _hypervisor;
         var diskGiB = plan.Dag.Resources.DiskGiB;
         if (!_copyingImages.TryAdd(imageId, diskGiB)) return; // the same action set is being copied already (another build's core)
-        Task.Run(async () =>
-            {
-                var size = hypervisor.PublishImage(PlantVm.VolumeOf(vmId), imageId);
-                await hypervisor.CheckpointAsync();
-                return new ImageCopied(imageId, new ImageRecord(imageId, imageId, actions, plan.Dag.TotalCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built), null, diskGiB);
-            })
+        Task.Run(async () => new ImageCopied(imageId, await hypervisor.SaveImageAsync(vmId, imageId, actions, plan.Dag.TotalCost), null, diskGiB))
             .PipeTo(Self, failure: e => new ImageCopied(imageId, null, $"publishing image {imageId} from {vmId} failed: {e.Message}", diskGiB));
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Xml.Linq;
 using VMPlant.Libvirt;
 using VMPlant.Messages;
@@ -111,6 +112,17 @@ public sealed class PlantHypervisor : IDisposable
         var capacity = source.GetInfo().CapacityBytes;
         using var image = _pool.CloneVolume(VolumeXml.Build(imageVolume, (long)capacity), source);
         return (long)capacity;
+    }
+
+    /// <summary>
+    /// Copies a built VM's disk (whole, or as it stands part-way) into a golden image volume and makes the host durable:
+    /// the record returned is what the plant may then journal.
+    /// </summary>
+    public async Task<ImageRecord> SaveImageAsync(string vmId, string imageId, ImmutableArray<PerformedAction> actions, double buildCost)
+    {
+        var size = PublishImage(PlantVm.VolumeOf(vmId), imageId);
+        await CheckpointAsync();
+        return new ImageRecord(imageId, imageId, actions, buildCost, size, DateTimeOffset.UtcNow, ImageOrigin.Built);
     }
 
     /// <summary>Stops and removes the domain and its disk. Missing pieces are fine: removal is idempotent.</summary>

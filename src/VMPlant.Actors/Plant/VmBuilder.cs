@@ -87,10 +87,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
         var diskGiB = plan.Dag.Resources.DiskGiB;
         try
         {
-            var size = hypervisor.PublishImage(PlantVm.VolumeOf(plan.VmId), core.ImageId);
-            await hypervisor.CheckpointAsync();
-            var record = new ImageRecord(core.ImageId, core.ImageId, [.. core.Actions.Select(ToPerformed)], core.BuildCost, size,
-                DateTimeOffset.UtcNow, ImageOrigin.Built);
+            var record = await hypervisor.SaveImageAsync(plan.VmId, core.ImageId, [.. core.Actions.Select(ToPerformed)], core.BuildCost);
             return new ImageCopied(core.ImageId, record, null, diskGiB);
         }
         catch (Exception e)
