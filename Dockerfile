@@ -2,7 +2,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/VMPlant.Host/VMPlant.Host.csproj -c Release -o /app
+RUN dotnet publish VMPlant.Host/VMPlant.Host.csproj -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0
 # libvirt0: the client library (test driver in-process; qemu:///system through the host's libvirt socket).

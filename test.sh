@@ -20,7 +20,7 @@ start_postgres_if_possible
 
 results="$root/TestResults"
 rm -rf "$results"
-dotnet test "$root/tests/VMPlant.Tests/VMPlant.Tests.csproj" -c Release \
+dotnet test "$root/VMPlant.Tests/VMPlant.Tests.csproj" -c Release \
   --logger "trx;LogFileName=results.trx" --results-directory "$results" \
   --logger "console;verbosity=minimal" "$@"
 status=$?

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using VMPlant.Actors.Domain;
-using VMPlant.Actors.Workload;
+using VMPlant.Bench.Workloads;
 
 namespace VMPlant.Benchmarks;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using VMPlant.Actors.Workload;
+using VMPlant.Bench.Workloads;
 
 namespace VMPlant.Benchmarks;
 

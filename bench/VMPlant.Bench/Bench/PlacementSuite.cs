@@ -1,0 +1,43 @@
+using VMPlant.Bench.Workloads;
+
+namespace VMPlant.Bench;
+
+/// <summary>
+/// Placement latency (request sent → award decided) and end-to-end create latency, one request at a time, on an
+/// in-process node with 1, 4, 16, 64 test-driver plants.
+/// </summary>
+public static class PlacementSuite
+{
+    /// <summary>VMs each sequential run keeps alive (older ones are destroyed, timing destroys too).</summary>
+    public const int KeepAlive = 20;
+
+    public static async Task<PlacementReport> RunAsync(BenchOptions options, Workload workload, string root, BenchProgress progress)
+    {
+        var rows = new List<PlacementRow>();
+        var path = "";
+        foreach (var plants in options.PlantCounts)
+        {
+            progress.Step("placement", $"{plants} plants: starting node");
+            var layout = new BenchNodeLayout(Path.Combine(root, $"placement-{plants}"), plants, TestNodeDurable: options.TestNodeDurable,
+                InMemoryJournal: options.InMemoryJournal);
+            await using var node = BenchNode.Start(layout, options.ConfigFile);
+            await node.WaitForPlantsAsync(plants, TimeSpan.FromSeconds(90), progress, "placement");
+            await using var shop = await node.GatewayAsync(options.Via, options.ConfigFile);
+            path = shop.Description;
+            using var trace = TraceRecorder.Install();
+            var total = options.WarmupRequests + options.PlacementRequests;
+            var driver = new LoadDriver(shop, workload, trace, $"place{plants}");
+            var results = await driver.RunAsync(1, KeepAlive, total, options.WarmupRequests, DateTime.MinValue, DateTime.MaxValue,
+                r => progress.Tick("placement", $"{plants} plants: {r.Creates}/{options.PlacementRequests} creates"));
+            if (results.Failures > 0)
+                throw new InvalidOperationException($"{plants} plants: {results.Failures} requests failed: {string.Join("; ", results.FailureReasons)}");
+            var row = new PlacementRow(plants, results.Creates, Percentiles.Of(results.PlacementMs), Percentiles.Of(results.CreateMs),
+                Percentiles.Of(results.DestroyMs), trace.PhaseTimings(results.RequestIds));
+            rows.Add(row);
+            progress.Step("placement", $"{plants} plants: placement p50 {row.PlacementMs.P50:0.00} ms, p99 {row.PlacementMs.P99:0.00} ms; " +
+                $"create p50 {row.CreateMs.P50:0.00} ms");
+        }
+        return new PlacementReport(path, $"workload DAGs, each VM {BenchNodeLayout.VmSize.Vcpus} vCPU / {BenchNodeLayout.VmSize.MemoryMiB} MiB / " +
+            $"{BenchNodeLayout.VmSize.DiskGiB} GiB; one request at a time; {KeepAlive} VMs kept alive", rows);
+    }
+}

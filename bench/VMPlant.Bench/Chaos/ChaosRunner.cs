@@ -1,0 +1,513 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using VMPlant.Host.Configuration;
+using VMPlant.Host.Node;
+using VMPlant.Messages;
+
+namespace VMPlant.Bench.Chaos;
+
+public enum ChaosScenario
+{
+    /// <summary>SIGKILL the node holding the shop singleton while requests stream in.</summary>
+    KillShop,
+    /// <summary>SIGKILL a plant node while it builds a VM.</summary>
+    KillPlant,
+    /// <summary>SIGTERM the singleton's node: graceful leave and handover.</summary>
+    LeaveShop,
+    /// <summary>Cut the cluster in two (network namespaces); the split brain resolver keeps one side.</summary>
+    Partition,
+}
+
+/// <param name="ShopConnectionString">Shop journal shared by the shop nodes; null = a SQLite file in the work directory.</param>
+public sealed record ChaosOptions(
+    ChaosScenario Scenario,
+    int Shops = 2,
+    int Plants = 3,
+    string? WorkDir = null,
+    bool Keep = false,
+    string? ShopConnectionString = null,
+    string ShopProvider = "PostgreSQL.15",
+    int Lanes = 3,
+    TimeSpan? FaultAfter = null,
+    TimeSpan? RunAfterFault = null);
+
+/// <summary>
+/// Failover drills on real processes: starts a small cluster of VMPlant nodes on free loopback ports (each plant
+/// node with its own libvirt test-driver host), drives create requests through a cluster client, injects the
+/// fault, then asks every request again by id and checks the outcome: nothing acknowledged lost, nothing built
+/// twice, no capacity leaked. Bounded: at most shops + plants processes, every wait has a deadline.
+/// </summary>
+public sealed class ChaosRunner : IAsyncDisposable
+{
+    private static readonly TimeSpan AskDeadline = TimeSpan.FromSeconds(60);
+    private readonly ChaosOptions _options;
+    private readonly string _work;
+    private readonly List<NodeProcess> _nodes = [];
+    /// <summary>Processes replaced by a restart (kept for the shop-overlap check and disposal).</summary>
+    private readonly List<NodeProcess> _retired = [];
+    private ChaosReport? _result;
+    private string? _config;
+    private Dictionary<string, string> _nodeEnv = [];
+    private readonly ConcurrentDictionary<string, RequestTrace> _requests = new();
+    private readonly ChaosReport _report;
+    private readonly Action<string> _progress;
+    private VmPlantClient? _client;
+    private int _sequence;
+
+    public ChaosRunner(ChaosOptions options, Action<string>? progress = null)
+    {
+        if (options.Shops is < 1 or > 3 || options.Plants is < 1 or > 5)
+            throw new ArgumentException("a drill runs 1-3 shop nodes and 1-5 plant nodes");
+        if (options.Scenario == ChaosScenario.LeaveShop && options.Shops < 2 || options.Scenario == ChaosScenario.KillShop && options.Shops < 2)
+            throw new ArgumentException("moving the shop singleton needs at least 2 shop nodes");
+        if (options.Scenario == ChaosScenario.KillPlant && options.Plants < 2)
+            throw new ArgumentException("killing a plant needs at least 2 plant nodes");
+        _options = options;
+        _progress = progress ?? (_ => { });
+        _work = options.WorkDir ?? Path.Combine(Path.GetTempPath(), $"vmplant-chaos-{Guid.NewGuid():N}"[..24]);
+        Directory.CreateDirectory(_work);
+        _report = new ChaosReport
+        {
+            Scenario = ScenarioName(options.Scenario),
+            Layout = options.Scenario == ChaosScenario.Partition
+                ? $"{PartitionDrill.Nodes} nodes [shop,plant], each a process in its own network namespace on a bridge, client in another"
+                : $"{options.Shops} shop nodes + {options.Plants} plant nodes, separate processes on 127.0.0.1",
+            ShopJournal = options.ShopConnectionString is null || options.Scenario == ChaosScenario.Partition
+                ? "SQLite file shared by the shop nodes" : options.ShopProvider,
+        };
+    }
+
+    public string WorkDir => _work;
+
+    public static string ScenarioName(ChaosScenario s) => s switch
+    {
+        ChaosScenario.KillShop => "kill-shop",
+        ChaosScenario.KillPlant => "kill-plant",
+        ChaosScenario.LeaveShop => "leave-shop",
+        _ => "partition",
+    };
+
+    public static ChaosScenario ParseScenario(string name) => name switch
+    {
+        "kill-shop" => ChaosScenario.KillShop,
+        "kill-plant" => ChaosScenario.KillPlant,
+        "leave-shop" => ChaosScenario.LeaveShop,
+        "partition" => ChaosScenario.Partition,
+        _ => throw new ArgumentException($"unknown scenario '{name}' (kill-shop, kill-plant, leave-shop, partition)"),
+    };
+
+    public async Task<ChaosReport> RunAsync()
+    {
+        if (_options.Scenario == ChaosScenario.Partition)
+        {
+            if (Environment.GetEnvironmentVariable(PartitionDrill.NetnsVariable) is not { Length: > 0 } prefix)
+            {
+                // Set up the namespaces and run this same drill again from inside the client namespace.
+                await using var partition = new PartitionDrill(_options, _work, _progress);
+                return _result = await partition.RunAsync();
+            }
+            await PartitionInsideAsync(prefix);
+            await File.WriteAllTextAsync(Path.Combine(_work, PartitionDrill.ReportFile), _report.ToJson());
+            return _report;
+        }
+        await StartClusterAsync();
+        double? shopMovedAt = null;
+        switch (_options.Scenario)
+        {
+            case ChaosScenario.KillShop:
+                shopMovedAt = await StreamWithFaultAsync(async () => await Step($"SIGKILL {Shop(0).Name} (holds the shop singleton)", Shop(0).KillAsync));
+                break;
+            case ChaosScenario.LeaveShop:
+                shopMovedAt = await StreamWithFaultAsync(async () => await Step($"SIGTERM {Shop(0).Name} (holds the shop singleton): graceful leave",
+                    async () =>
+                    {
+                        if (!await Shop(0).TerminateAsync(TimeSpan.FromSeconds(30)))
+                            _report.Problems.Add($"{Shop(0).Name} did not exit within 30 s of SIGTERM");
+                    }));
+                break;
+            case ChaosScenario.KillPlant:
+                await KillPlantMidCreateAsync();
+                break;
+        }
+        await VerifyAsync();
+        if (shopMovedAt is { } faultAt) CheckOneShopAtATime(faultAt);
+        return _report;
+    }
+
+    private NodeProcess Shop(int i) => _nodes[i];
+
+    private IEnumerable<NodeProcess> PlantNodes => _nodes.Skip(_options.Shops);
+
+    private async Task Step(string what, Func<Task> action)
+    {
+        await action();
+        _report.Mark(what);
+        _progress(what);
+    }
+
+    private sealed record NodeLayout(string Name, string[] Roles, string? Plant, string Host, int Port, IReadOnlyList<string>? Wrapper = null)
+    {
+        public string Address => $"akka.tcp://vmplant@{Host}:{Port}";
+    }
+
+    private async Task StartClusterAsync(IReadOnlyList<NodeLayout>? layout = null, string? clientHost = null)
+    {
+        _config = WriteConfig(_work);
+        _nodeEnv = new Dictionary<string, string>
+        {
+            ["VMPLANT_SHOP_CONNECTION_STRING"] = _options.ShopConnectionString is { } cs && _options.Scenario != ChaosScenario.Partition
+                ? cs : $"Data Source={Path.Combine(_work, "shop.db")}",
+            ["VMPLANT_SHOP_PERSISTENCE_PROVIDER"] = _options.ShopConnectionString is null || _options.Scenario == ChaosScenario.Partition
+                ? "SQLite.MS" : _options.ShopProvider,
+        };
+        layout ??= Enumerable.Range(1, _options.Shops).Select(i => new NodeLayout($"shop-{i}", ["shop"], null, "127.0.0.1", FreeLoopbackPort()))
+            .Concat(Enumerable.Range(1, _options.Plants).Select(i => new NodeLayout($"plant-{i}", ["plant"], $"p{i}", "127.0.0.1", FreeLoopbackPort())))
+            .ToList();
+        foreach (var node in layout)
+        {
+            // The first (oldest) shop node founds the cluster and will hold the singleton; the others join it together.
+            var process = StartNode(node, [layout[0].Address]);
+            _nodes.Add(process);
+            if (_nodes.Count == 1) await process.WaitListeningAsync(TimeSpan.FromSeconds(90));
+        }
+        foreach (var node in _nodes) await node.WaitListeningAsync(TimeSpan.FromSeconds(90));
+        _client = await VmPlantClient.ConnectAsync(ClientConfig(clientHost), _nodes.Select(n => n.Receptionist).ToList());
+        await WaitForPlantsAsync(layout.Count(n => n.Plant is not null), TimeSpan.FromSeconds(90));
+        _report.Mark($"cluster up: {string.Join(", ", _nodes.Select(n => $"{n.Name} [{string.Join(",", n.Roles)}] {n.Hostname}:{n.Port} pid {n.Pid}"))}");
+        _progress("cluster up");
+    }
+
+    private NodeProcess StartNode(NodeLayout node, IEnumerable<string> seeds)
+    {
+        var env = new Dictionary<string, string>(_nodeEnv) { ["VMPLANT_SEED_NODES"] = string.Join(",", seeds) };
+        if (node.Plant is not null) env["VMPLANT_PLANTS"] = node.Plant;
+        return NodeProcess.Start(node.Name, node.Host, node.Port, node.Roles, Path.Combine(_work, node.Name), _config!, env, node.Wrapper);
+    }
+
+    private async Task WaitForPlantsAsync(int plants, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (await TryAskAsync(ListPlants.Instance, TimeSpan.FromSeconds(10)) is not PlantList { Plants.Length: var n } || n < plants)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{plants} plants did not register with the shop within {timeout.TotalSeconds:0} s (logs in {_work})");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>
+    /// The partition drill, run from inside the client's network namespace (see <see cref="PartitionDrill"/>): three
+    /// shop+plant nodes, each in its own namespace; the node holding the shop singleton is cut off (its veth on the
+    /// bridge goes down) while requests stream in. Expected: it downs itself (keep-majority) and exits, the majority
+    /// starts the singleton, requests keep being served; after healing the node is restarted and rejoins.
+    /// </summary>
+    private async Task PartitionInsideAsync(string prefix)
+    {
+        var layout = Enumerable.Range(1, PartitionDrill.Nodes)
+            .Select(i => new NodeLayout($"n{i}", ["shop", "plant"], $"p{i}", PartitionDrill.NodeAddress(i), 4053, PartitionDrill.Exec(prefix, $"n{i}")))
+            .ToList();
+        await StartClusterAsync(layout, PartitionDrill.ClientAddress);
+        var victim = _nodes[0];
+        var others = string.Join(", ", _nodes.Skip(1).Select(n => n.Name));
+        await StreamWithFaultAsync(async () => await Step(
+            $"partition: {victim.Name} ({victim.Hostname}, holds the shop singleton) cut off from {others} and the client",
+            () => PartitionDrill.SetLinkAsync(prefix, victim.Name, up: false)));
+        var faultAt = _report.Timeline.Last(e => e.Event.StartsWith("partition:", StringComparison.Ordinal)).At;
+        if (await victim.WaitForExitAsync(TimeSpan.FromSeconds(40)))
+            _report.Mark(_report.At(victim.ExitedAt!.Value), $"{victim.Name} downed itself (minority under keep-majority) and exited");
+        else
+            _report.Problems.Add($"{victim.Name} (minority side) was still running 40 s after the partition");
+
+        await Step($"healed: {victim.Name}'s link is up again", () => PartitionDrill.SetLinkAsync(prefix, victim.Name, up: true));
+        var restarted = StartNode(layout[0], layout.Skip(1).Select(n => n.Address));
+        _retired.Add(victim);
+        _nodes[0] = restarted;
+        await restarted.WaitListeningAsync(TimeSpan.FromSeconds(90));
+        await WaitForPlantsAsync(layout.Count, TimeSpan.FromSeconds(60));
+        _report.Mark($"{victim.Name} restarted (pid {restarted.Pid}) and rejoined; its plant registered again");
+
+        await VerifyAsync();
+        CheckOneShopAtATime(faultAt);
+    }
+
+    /// <summary>
+    /// Two shops never at once: every process's shop-singleton lifetime (from its start marker to its stop marker,
+    /// or to the process's exit) must not overlap any other's; and no process logged a failed or rejected write of
+    /// the shop's journal.
+    /// </summary>
+    private void CheckOneShopAtATime(double faultAt)
+    {
+        var intervals = new List<(string Node, DateTime From, DateTime To)>();
+        foreach (var node in _retired.Concat(_nodes))
+        {
+            DateTime? open = null;
+            foreach (var (at, started) in node.ShopMarks.OrderBy(m => m.At))
+            {
+                _report.Mark(_report.At(at), $"{node.Name} (pid {node.Pid}): shop singleton {(started ? "started" : "stopped")}");
+                if (started) open ??= at;
+                else if (open is { } from)
+                {
+                    intervals.Add((node.Name, from, at));
+                    open = null;
+                }
+            }
+            if (open is { } still) intervals.Add((node.Name, still, node.ExitedAt ?? DateTime.UtcNow));
+            foreach (var failure in node.ShopJournalFailures)
+                _report.Problems.Add($"{node.Name}: shop journal write failed: {failure}");
+        }
+        var overlaps = 0;
+        for (var i = 0; i < intervals.Count; i++)
+        for (var j = i + 1; j < intervals.Count; j++)
+        {
+            var (a, b) = (intervals[i], intervals[j]);
+            if (a.From < b.To && b.From < a.To)
+            {
+                overlaps++;
+                _report.Problems.Add($"two shops at once: {a.Node} {a.From:HH:mm:ss.fff}-{a.To:HH:mm:ss.fff} and {b.Node} {b.From:HH:mm:ss.fff}-{b.To:HH:mm:ss.fff}");
+            }
+        }
+        _report.ConcurrentShops = overlaps;
+        if (intervals.Count < 2) _report.Problems.Add($"expected the shop singleton to move, saw {intervals.Count} shop lifetime(s)");
+        var gaps = intervals.OrderBy(i => i.From).ToList();
+        var handover = gaps.FirstOrDefault(i => _report.At(i.From) > faultAt);
+        if (handover.Node is not null)
+        {
+            var gap = gaps.Where(i => i.To <= handover.From).Select(i => i.To).DefaultIfEmpty(handover.From).Max();
+            _report.Mark($"shop lifetimes: {intervals.Count}, overlapping pairs: {overlaps}; no shop for " +
+                         $"{(handover.From - gap).TotalSeconds:0.00} s between the old singleton's end and {handover.Node}'s start");
+        }
+    }
+
+    /// <summary>Chaos defaults: short timeouts, builds that take about 2 s (so a fault can hit one mid-create).</summary>
+    public static string WriteConfig(string workDir)
+    {
+        var path = Path.Combine(workDir, "chaos.conf");
+        File.WriteAllText(path, """
+            vmplant.shop.bid-timeout = 2s
+            vmplant.shop.award-timeout = 4s
+            vmplant.plant-defaults {
+              base-image-gib = 2
+              action-time-scale = 0.01
+              test-node = { cpus = 16, memory-mib = 65536, pool-gib = 100 }
+              cache.publish = never
+            }
+            """);
+        return path;
+    }
+
+    /// <param name="hostname">The client's own remoting address (default: the configured node hostname, 127.0.0.1).</param>
+    public static Akka.Configuration.Config ClientConfig(string? hostname = null) => NodeConfig.Load(null,
+        new[] { "vmplant.client.retry-interval = 4s", "vmplant.client.loglevel = ERROR" }
+            .Concat(hostname is null ? [] : [NodeConfig.Set("vmplant.node.hostname", hostname)]));
+
+    /// <summary>A small VM whose build performs two actions (about 2 s with the chaos time scale).</summary>
+    public static VmSpec Spec(string name) => new(name, new ResourceSpec(1, 256, 1),
+    [
+        new ActionSpec("os", "install-os", ImmutableSortedDictionary.CreateRange(new Dictionary<string, string> { ["distro"] = "debian", ["release"] = "12" }), [], 100),
+        new ActionSpec("job", "run-script", ImmutableSortedDictionary.CreateRange(new Dictionary<string, string> { ["script"] = $"echo {name}" }), ["os"], 100),
+    ]);
+
+    private CreateVm NextRequest()
+    {
+        var n = Interlocked.Increment(ref _sequence);
+        var request = new CreateVm($"{_report.Scenario}-{n:D3}", Spec($"chaos{n:D3}"));
+        _requests[request.RequestId] = new RequestTrace(request, _report.Now);
+        return request;
+    }
+
+    /// <summary>Lanes send creates back to back; the fault hits after a few answers; the stream goes on until recovery is seen.</summary>
+    /// <returns>When the fault hit (seconds into the drill).</returns>
+    private async Task<double> StreamWithFaultAsync(Func<Task> fault)
+    {
+        using var stop = new CancellationTokenSource();
+        var lanes = Enumerable.Range(0, _options.Lanes).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested) await SendAsync(NextRequest());
+        })).ToList();
+        _report.Mark($"workload started: {_options.Lanes} lanes of create requests");
+        var faultAfter = _options.FaultAfter ?? TimeSpan.FromSeconds(6);
+        await WaitUntilAsync(() => _requests.Values.Count(r => r.Answer is not null) >= 4, faultAfter + TimeSpan.FromSeconds(60));
+        await Task.Delay(faultAfter);
+        await fault();
+        var faultAt = _report.Now;
+        var runAfter = _options.RunAfterFault ?? TimeSpan.FromSeconds(8);
+        await WaitUntilAsync(() => _requests.Values.Count(r => r.SentAt > faultAt && r.Answer is not null) >= _options.Lanes, TimeSpan.FromSeconds(90));
+        var recovered = _requests.Values.Where(r => r.SentAt > faultAt && r.AnsweredAt is not null).Select(r => r.AnsweredAt!.Value).DefaultIfEmpty().Min();
+        if (recovered > 0)
+        {
+            _report.RecoverySeconds = Math.Round(recovered - faultAt, 2);
+            _report.Mark(recovered, "first request sent after the fault answered");
+        }
+        else _report.Problems.Add("no request sent after the fault was answered within 90 s");
+        await Task.Delay(runAfter);
+        stop.Cancel();
+        await Task.WhenAll(lanes);
+        _report.Mark("workload stopped; in-flight requests answered or timed out");
+        return faultAt;
+    }
+
+    /// <summary>Sends creates one lane at a time and kills the plant node that is building the first one.</summary>
+    private async Task KillPlantMidCreateAsync()
+    {
+        var before = Assert<PlantList>(await _client!.AskAsync(ListPlants.Instance)).Plants.ToDictionary(p => p.Plant, p => p.Vms);
+        var inFlight = Enumerable.Range(0, _options.Lanes).Select(_ => SendAsync(NextRequest())).ToList();
+        _report.Mark($"sent {_options.Lanes} create requests");
+        string? victim = null;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (victim is null && DateTime.UtcNow < deadline)
+        {
+            if (await TryAskAsync(ListPlants.Instance, TimeSpan.FromSeconds(5)) is PlantList list)
+                victim = list.Plants.FirstOrDefault(p => p.Vms > before.GetValueOrDefault(p.Plant))?.Plant;
+            if (victim is null) await Task.Delay(100);
+        }
+        if (victim is null)
+        {
+            _report.Problems.Add("no plant started building within 30 s");
+            return;
+        }
+        var node = PlantNodes.Single(n => n.Name == "plant-" + victim[1..]);
+        await Step($"SIGKILL {node.Name} (plant {victim}) while it builds", node.KillAsync);
+        var faultAt = _report.Now;
+        await Task.WhenAll(inFlight);
+        var onVictim = _requests.Values.Where(r => r.Answer is VmCreated c && c.Vm.Plant == victim).ToList();
+        if (onVictim.Count > 0) _report.Problems.Add($"{onVictim.Count} requests were reported built on the killed plant {victim}");
+        var last = _requests.Values.Where(r => r.AnsweredAt is not null).Select(r => r.AnsweredAt!.Value).DefaultIfEmpty().Max();
+        if (last > faultAt)
+        {
+            _report.RecoverySeconds = Math.Round(last - faultAt, 2);
+            _report.Mark(last, "every in-flight request answered (re-bid on the surviving plants)");
+        }
+    }
+
+    private async Task SendAsync(CreateVm request)
+    {
+        var trace = _requests[request.RequestId];
+        try
+        {
+            var answer = await _client!.AskAsync(request, AskDeadline);
+            trace.Answer = answer;
+            trace.AnsweredAt = _report.Now;
+        }
+        catch (NodeUnreachableException)
+        {
+            trace.TimedOut = true;
+        }
+    }
+
+    /// <summary>Every request is asked once more by id (as a client that never heard back would), then the outcome is checked.</summary>
+    private async Task VerifyAsync()
+    {
+        var live = _nodes.Where(n => !n.HasExited).ToList();
+        _report.Sent = _requests.Count;
+        _report.Acknowledged = _requests.Values.Count(r => r.Answer is not null);
+        _report.ClientErrors = _requests.Values.Count(r => r.TimedOut);
+        var finals = new ConcurrentDictionary<string, object?>();
+        if (await TryAskAsync(new ListVms([]), TimeSpan.FromSeconds(60)) is not VmList)
+            throw new InvalidOperationException("the shop did not answer within 60 s after the drill: the cluster did not recover");
+        await Parallel.ForEachAsync(_requests.Values, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (r, _) =>
+            finals[r.Request.RequestId] = await TryAskAsync(r.Request, TimeSpan.FromSeconds(30)));
+        _report.Mark("every request asked again by id");
+        var vms = Assert<VmList>(await _client!.AskAsync(new ListVms([]))).Vms;
+        var plants = Assert<PlantList>(await _client.AskAsync(ListPlants.Instance)).Plants;
+        foreach (var trace in _requests.Values)
+        {
+            var final = finals[trace.Request.RequestId];
+            switch (final)
+            {
+                case VmCreated created:
+                    _report.Completed++;
+                    if (trace.Answer is VmCreated first && first.Vm.VmId != created.Vm.VmId)
+                    {
+                        _report.Duplicated++;
+                        _report.Problems.Add($"{trace.Request.RequestId}: answered {first.Vm.VmId}, later {created.Vm.VmId}");
+                    }
+                    if (vms.FirstOrDefault(v => v.VmId == created.Vm.VmId) is not { State: VmState.Running })
+                    {
+                        _report.Lost++;
+                        _report.Problems.Add($"{trace.Request.RequestId}: VM {created.Vm.VmId} is not running in the shop's list");
+                    }
+                    break;
+                case CreateVmFailed failed:
+                    _report.Failed++;
+                    _report.Failures.Add($"{trace.Request.RequestId}: {failed.Reason}");
+                    if (trace.Answer is VmCreated)
+                    {
+                        _report.Lost++;
+                        _report.Problems.Add($"{trace.Request.RequestId}: was created, later reported failed");
+                    }
+                    break;
+                default:
+                    _report.Lost++;
+                    _report.Problems.Add($"{trace.Request.RequestId}: no outcome after the drill ({final?.GetType().Name ?? "no answer"})");
+                    break;
+            }
+        }
+        var livePlants = plants.Select(p => p.Plant).ToHashSet();
+        var running = vms.Where(v => v.State == VmState.Running && livePlants.Contains(v.Plant)).ToList();
+        var held = plants.Sum(p => p.Vms);
+        if (held > running.Count)
+        {
+            _report.Duplicated += held - running.Count;
+            _report.Problems.Add($"live plants hold {held} VMs, the shop knows {running.Count} on them");
+        }
+        foreach (var plant in plants)
+        {
+            var mine = running.Where(v => v.Plant == plant.Plant).ToList();
+            if (plant.Total.Vcpus - plant.Free.Vcpus != mine.Sum(v => v.Resources.Vcpus) ||
+                plant.Total.MemoryMiB - plant.Free.MemoryMiB != mine.Sum(v => v.Resources.MemoryMiB))
+            {
+                _report.CapacityLeaks++;
+                _report.Problems.Add($"plant {plant.Plant}: used capacity does not match the {mine.Count} VMs the shop has there");
+            }
+        }
+        _report.Mark($"verified: {vms.Length} VMs in the shop, {plants.Length} live plants, {live.Count} live nodes");
+    }
+
+    private async Task<object?> TryAskAsync(IVmPlantMessage message, TimeSpan timeout)
+    {
+        try
+        {
+            return await _client!.AskAsync(message, timeout);
+        }
+        catch (NodeUnreachableException)
+        {
+            return null;
+        }
+    }
+
+    private static T Assert<T>(object answer) => answer is T t ? t : throw new InvalidOperationException($"expected {typeof(T).Name}, got {answer}");
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(50);
+    }
+
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null) await _client.DisposeAsync();
+        foreach (var node in _retired.Concat(_nodes)) await node.DisposeAsync();
+        if (!_options.Keep && (_result ?? _report).Passed)
+        {
+            try { Directory.Delete(_work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private sealed class RequestTrace(CreateVm request, double sentAt)
+    {
+        public CreateVm Request { get; } = request;
+        public double SentAt { get; } = sentAt;
+        public object? Answer { get; set; }
+        public double? AnsweredAt { get; set; }
+        public bool TimedOut { get; set; }
+    }
+}
