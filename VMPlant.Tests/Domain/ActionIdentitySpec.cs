@@ -1,6 +1,7 @@
 using VMPlant.Actors.Domain;
+using VMPlant.Tests.Support;
 using Xunit;
-using static VMPlant.Tests.Domain.SpecBuilder;
+using static VMPlant.Tests.Support.SpecBuilder;
 
 namespace VMPlant.Tests.Domain;
 
@@ -39,8 +40,8 @@ public sealed class ActionIdentitySpec
     [Fact]
     public void The_two_debian_examples_share_their_os_and_mpi_identities()
     {
-        var node = ConfigDag.Build(VmSpecParser.ParseFile(RepositoryFiles.Example("debian-mpi.conf")));
-        var solver = ConfigDag.Build(VmSpecParser.ParseFile(RepositoryFiles.Example("debian-mpi-solver.conf")));
+        var node = ConfigDag.Build(VmSpecParser.ParseFile(RepoPaths.Example("debian-mpi.conf")));
+        var solver = ConfigDag.Build(VmSpecParser.ParseFile(RepoPaths.Example("debian-mpi-solver.conf")));
 
         Assert.Equal(node["os"].Identity, solver["debian"].Identity);
         Assert.Equal(node["mpi"].Identity, solver["openmpi"].Identity);

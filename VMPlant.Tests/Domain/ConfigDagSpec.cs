@@ -1,7 +1,7 @@
 using VMPlant.Actors.Domain;
 using Xunit;
 using VMPlant.Messages;
-using static VMPlant.Tests.Domain.SpecBuilder;
+using static VMPlant.Tests.Support.SpecBuilder;
 
 namespace VMPlant.Tests.Domain;
 

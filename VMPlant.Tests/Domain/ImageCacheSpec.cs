@@ -1,6 +1,6 @@
 using VMPlant.Actors.Domain;
 using Xunit;
-using static VMPlant.Tests.Domain.SpecBuilder;
+using static VMPlant.Tests.Support.SpecBuilder;
 
 namespace VMPlant.Tests.Domain;
 

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using VMPlant.Actors.Domain;
+using VMPlant.Tests.Support;
 using Xunit;
-using static VMPlant.Tests.Domain.SpecBuilder;
+using static VMPlant.Tests.Support.SpecBuilder;
 
 namespace VMPlant.Tests.Domain;
 
@@ -52,9 +53,9 @@ public sealed class ImageIndexSpec
     [Fact]
     public void The_solver_example_reuses_an_image_of_the_mpi_node_examples_os_and_mpi()
     {
-        var node = ConfigDag.Build(VmSpecParser.ParseFile(RepositoryFiles.Example("debian-mpi.conf")));
-        var solver = ConfigDag.Build(VmSpecParser.ParseFile(RepositoryFiles.Example("debian-mpi-solver.conf")));
-        var web = ConfigDag.Build(VmSpecParser.ParseFile(RepositoryFiles.Example("centos-web.conf")));
+        var node = ConfigDag.Build(VmSpecParser.ParseFile(RepoPaths.Example("debian-mpi.conf")));
+        var solver = ConfigDag.Build(VmSpecParser.ParseFile(RepoPaths.Example("debian-mpi-solver.conf")));
+        var web = ConfigDag.Build(VmSpecParser.ParseFile(RepoPaths.Example("centos-web.conf")));
         var index = ImageIndex.Empty
             .Add(Base)
             .Add(GoldenImage.FromDag("mpi-node-full", "v1", node, 1, Created))

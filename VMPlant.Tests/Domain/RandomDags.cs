@@ -1,6 +1,6 @@
 using VMPlant.Actors.Domain;
 using VMPlant.Messages;
-using static VMPlant.Tests.Domain.SpecBuilder;
+using static VMPlant.Tests.Support.SpecBuilder;
 
 namespace VMPlant.Tests.Domain;
 
@@ -36,7 +36,7 @@ internal sealed class RandomDags(Random random, bool integerCosts)
             Shuffle(actions);
             try
             {
-                return ConfigDag.Build(new VmSpec("random", SmallVm, [.. actions]));
+                return ConfigDag.Build(new VmSpec("random", Small, [.. actions]));
             }
             catch (SpecValidationException) when (attempt < 50)
             {

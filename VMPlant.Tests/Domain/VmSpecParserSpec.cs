@@ -1,6 +1,7 @@
 using VMPlant.Actors.Domain;
+using VMPlant.Tests.Support;
 using Xunit;
-using static VMPlant.Tests.Domain.SpecBuilder;
+using static VMPlant.Tests.Support.SpecBuilder;
 
 namespace VMPlant.Tests.Domain;
 
@@ -264,7 +265,7 @@ public sealed class VmSpecParserSpec
     [InlineData("centos-web.conf", "web-01", 4)]
     public void The_examples_parse_and_build(string file, string name, int actions)
     {
-        var spec = VmSpecParser.ParseFile(RepositoryFiles.Example(file));
+        var spec = VmSpecParser.ParseFile(RepoPaths.Example(file));
         var dag = ConfigDag.Build(spec);
 
         Assert.Equal(name, dag.Name);
@@ -274,7 +275,7 @@ public sealed class VmSpecParserSpec
     [Fact]
     public void The_bad_example_parses_but_fails_validation_naming_its_cycle()
     {
-        var spec = VmSpecParser.ParseFile(RepositoryFiles.Example("bad-cycle.conf"));
+        var spec = VmSpecParser.ParseFile(RepoPaths.Example("bad-cycle.conf"));
 
         var e = Assert.Throws<SpecValidationException>(() => ConfigDag.Build(spec));
         Assert.Equal(["actions[a].after: cycle: a -> b -> c -> a"], TextsOf(e.Errors));
@@ -283,8 +284,8 @@ public sealed class VmSpecParserSpec
     [Fact]
     public void The_example_actions_file_extends_an_mpi_node()
     {
-        var node = ConfigDag.Build(VmSpecParser.ParseFile(RepositoryFiles.Example("debian-mpi.conf")));
-        var more = VmSpecParser.ParseActionsFile(RepositoryFiles.Example("mpi-node-add-tools.conf"));
+        var node = ConfigDag.Build(VmSpecParser.ParseFile(RepoPaths.Example("debian-mpi.conf")));
+        var more = VmSpecParser.ParseActionsFile(RepoPaths.Example("mpi-node-add-tools.conf"));
 
         var extended = node.Extend(more);
 
@@ -294,7 +295,7 @@ public sealed class VmSpecParserSpec
     [Fact]
     public void Every_example_file_is_covered_by_a_test()
     {
-        var files = Directory.GetFiles(RepositoryFiles.ExamplesDirectory, "*.conf").Select(Path.GetFileName).Order();
+        var files = Directory.GetFiles(RepoPaths.Examples, "*.conf").Select(Path.GetFileName).Order();
 
         Assert.Equal(
             ["bad-cycle.conf", "centos-web.conf", "debian-mpi-solver.conf", "debian-mpi.conf", "mpi-node-add-tools.conf"],
@@ -304,6 +305,6 @@ public sealed class VmSpecParserSpec
     [Fact]
     public void A_file_that_cannot_be_read_is_an_io_error()
     {
-        Assert.ThrowsAny<IOException>(() => VmSpecParser.ParseFile(Path.Combine(RepositoryFiles.Root, "no-such-spec.conf")));
+        Assert.ThrowsAny<IOException>(() => VmSpecParser.ParseFile(Path.Combine(RepoPaths.Root, "no-such-spec.conf")));
     }
 }

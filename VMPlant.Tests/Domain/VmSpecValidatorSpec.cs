@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using VMPlant.Actors.Domain;
 using Xunit;
 using VMPlant.Messages;
-using static VMPlant.Tests.Domain.SpecBuilder;
+using static VMPlant.Tests.Support.SpecBuilder;
 
 namespace VMPlant.Tests.Domain;
 
@@ -23,7 +23,7 @@ public sealed class VmSpecValidatorSpec
     public void A_spec_without_actions_is_empty()
     {
         Assert.Equal(["actions: the spec has no actions"], ErrorsOf(Spec()));
-        Assert.Equal(["actions: the spec has no actions"], ErrorsOf(new VmSpec("v", SmallVm, default)));
+        Assert.Equal(["actions: the spec has no actions"], ErrorsOf(new VmSpec("v", Small, default)));
     }
 
     [Fact]

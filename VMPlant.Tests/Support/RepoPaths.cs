@@ -7,6 +7,8 @@ public static class RepoPaths
 
     public static string Examples => Path.Combine(Root, "hocon", "examples");
 
+    public static string Example(string fileName) => Path.Combine(Examples, fileName);
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
