@@ -3,7 +3,7 @@ using VMPlant.Bench.Workloads;
 using VMPlant.Tests.Support;
 using Xunit;
 
-namespace VMPlant.Tests.Workload;
+namespace VMPlant.Tests.Bench.Workloads;
 
 public sealed class WorkloadGeneratorSpec
 {

@@ -3,7 +3,7 @@ using Xunit;
 using VMPlant.Messages;
 using static VMPlant.Tests.Support.SpecBuilder;
 
-namespace VMPlant.Tests.Domain;
+namespace VMPlant.Tests.Actors.Domain.Graph;
 
 public sealed class ConfigDagSpec
 {

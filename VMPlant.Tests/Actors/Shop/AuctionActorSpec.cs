@@ -7,7 +7,7 @@ using VMPlant.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace VMPlant.Tests.Actors;
+namespace VMPlant.Tests.Actors.Shop;
 
 /// <summary>An auction started while its request is still being journaled: bids early, awards only once journaled.</summary>
 public sealed class AuctionActorSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)

@@ -4,7 +4,7 @@ using VMPlant.Tests.Support;
 using Xunit;
 using static VMPlant.Tests.Support.SpecBuilder;
 
-namespace VMPlant.Tests.Domain;
+namespace VMPlant.Tests.Actors.Domain.Matching;
 
 public sealed class ImageIndexSpec
 {

@@ -4,7 +4,7 @@ using VMPlant.Messages;
 using VMPlant.Tests.Support;
 using Xunit;
 
-namespace VMPlant.Tests.Actors.Domain;
+namespace VMPlant.Tests.Actors.Domain.Plant;
 
 /// <summary>The plant's decisions without an actor: bids, awards, capacity, outcomes, image publishing and eviction.</summary>
 public sealed class PlantLedgerSpec

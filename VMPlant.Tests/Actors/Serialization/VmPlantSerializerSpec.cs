@@ -8,7 +8,7 @@ using VMPlant.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace VMPlant.Tests.Serialization;
+namespace VMPlant.Tests.Actors.Serialization;
 
 /// <summary>Every contract type round-trips through the serializer Akka picks for it, which must be VMPlant's own.</summary>
 public sealed class VmPlantSerializerSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)

@@ -1,7 +1,7 @@
 using VMPlant.Bench.Workloads;
 using Xunit;
 
-namespace VMPlant.Tests.Workload;
+namespace VMPlant.Tests.Bench.Workloads;
 
 public sealed class ZipfSamplerSpec
 {

@@ -7,7 +7,7 @@ using VMPlant.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace VMPlant.Tests.Actors;
+namespace VMPlant.Tests.Actors.Shop;
 
 /// <summary>A build's outcome takes the award's route (plant → shop), so it can never overtake the award it follows.</summary>
 public sealed class ShopOutcomeRouteSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)

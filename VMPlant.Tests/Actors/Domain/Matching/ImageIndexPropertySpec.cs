@@ -1,7 +1,8 @@
 using VMPlant.Actors.Domain;
+using VMPlant.Tests.Support;
 using Xunit;
 
-namespace VMPlant.Tests.Domain;
+namespace VMPlant.Tests.Actors.Domain.Matching;
 
 /// <summary>Checks <see cref="ImageIndex.FindBest"/> against a plain scan of every image on hundreds of random cases.</summary>
 public sealed class ImageIndexPropertySpec

@@ -5,7 +5,7 @@ using VMPlant.Messages;
 using VMPlant.Tests.Support;
 using Xunit;
 
-namespace VMPlant.Tests.Actors;
+namespace VMPlant.Tests.Actors.Shop;
 
 /// <summary>When the shop may start an auction after it starts, and what it releases when.</summary>
 public sealed class PlantDiscoverySpec

@@ -4,7 +4,7 @@ using Xunit;
 using VMPlant.Messages;
 using static VMPlant.Tests.Support.SpecBuilder;
 
-namespace VMPlant.Tests.Domain;
+namespace VMPlant.Tests.Actors.Domain.Specs;
 
 public sealed class VmSpecValidatorSpec
 {

@@ -10,7 +10,7 @@ using VMPlant.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace VMPlant.Tests.Actors;
+namespace VMPlant.Tests.Actors.Shop;
 
 /// <summary>
 /// The shop journals many requests' events per write (group commit) on a slow journal, yet still journals each

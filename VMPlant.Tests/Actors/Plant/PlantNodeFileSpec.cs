@@ -4,7 +4,7 @@ using VMPlant.Libvirt;
 using VMPlant.Tests.Support;
 using Xunit;
 
-namespace VMPlant.Tests.Actors;
+namespace VMPlant.Tests.Actors.Plant;
 
 /// <summary>A test-driver plant's node file: coalesced saves still cover every change made before each checkpoint.</summary>
 public sealed class PlantNodeFileSpec : IDisposable

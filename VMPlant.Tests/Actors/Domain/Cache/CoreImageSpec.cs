@@ -3,7 +3,7 @@ using VMPlant.Messages;
 using Xunit;
 using static VMPlant.Tests.Support.SpecBuilder;
 
-namespace VMPlant.Tests.Domain;
+namespace VMPlant.Tests.Actors.Domain.Cache;
 
 public sealed class CoreImageSpec
 {

@@ -9,7 +9,7 @@ using Xunit;
 using Xunit.Abstractions;
 using static VMPlant.Tests.Support.SpecBuilder;
 
-namespace VMPlant.Tests.Actors;
+namespace VMPlant.Tests.Actors.Plant;
 
 /// <summary>
 /// A plant saves a build's core (os → mpi → solver) as a golden image part-way through the build, next to the whole

@@ -8,7 +8,7 @@ using VMPlant.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace VMPlant.Tests.Actors;
+namespace VMPlant.Tests.Actors.Plant;
 
 /// <summary>A plant on a real libvirt test-driver host: bids, builds, publishes, refuses, destroys.</summary>
 public sealed class PlantActorSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)

@@ -2,7 +2,7 @@ using VMPlant.Actors.Domain;
 using Xunit;
 using static VMPlant.Tests.Support.SpecBuilder;
 
-namespace VMPlant.Tests.Domain;
+namespace VMPlant.Tests.Actors.Domain.Cache;
 
 public sealed class ImageCacheSpec
 {

@@ -2,7 +2,7 @@ using VMPlant.Actors.Domain;
 using VMPlant.Messages;
 using static VMPlant.Tests.Support.SpecBuilder;
 
-namespace VMPlant.Tests.Domain;
+namespace VMPlant.Tests.Support;
 
 /// <summary>
 /// Seeded random DAGs for property tests. Contents come from small pools so that DAGs often share actions:

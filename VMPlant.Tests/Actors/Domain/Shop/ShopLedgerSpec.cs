@@ -4,7 +4,7 @@ using VMPlant.Messages;
 using VMPlant.Tests.Support;
 using Xunit;
 
-namespace VMPlant.Tests.Actors.Domain;
+namespace VMPlant.Tests.Actors.Domain.Shop;
 
 /// <summary>The shop's request bookkeeping without an actor: one outcome per request id, awards, outcomes, duplicates.</summary>
 public sealed class ShopLedgerSpec

@@ -9,7 +9,7 @@ using VMPlant.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace VMPlant.Tests.Actors;
+namespace VMPlant.Tests.Actors.Plant;
 
 /// <summary>
 /// A plant restarted on a hypervisor that changed behind its back: a VM whose domain vanished is marked lost (its

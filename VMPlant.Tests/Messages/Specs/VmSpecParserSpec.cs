@@ -3,7 +3,7 @@ using VMPlant.Tests.Support;
 using Xunit;
 using static VMPlant.Tests.Support.SpecBuilder;
 
-namespace VMPlant.Tests.Domain;
+namespace VMPlant.Tests.Messages.Specs;
 
 public sealed class VmSpecParserSpec
 {

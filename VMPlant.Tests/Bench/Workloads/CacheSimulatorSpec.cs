@@ -6,7 +6,7 @@ using Xunit;
 using static VMPlant.Tests.Support.SpecBuilder;
 using WorkloadStream = VMPlant.Bench.Workloads.Workload;
 
-namespace VMPlant.Tests.Workload;
+namespace VMPlant.Tests.Bench.Workloads;
 
 /// <summary>Baseline reuse and placement rules on a hand-made stream whose answers can be worked out on paper.</summary>
 public sealed class CacheSimulatorSpec

@@ -9,7 +9,7 @@ using VMPlant.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace VMPlant.Tests.Actors;
+namespace VMPlant.Tests.Actors.Shop;
 
 /// <summary>The shop's auction, award fallback, idempotency and destroy, against probe plants.</summary>
 public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)
