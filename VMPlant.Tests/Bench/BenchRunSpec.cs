@@ -1,6 +1,7 @@
 using System.Text.Json;
 using VMPlant.Actors.Domain;
 using VMPlant.Bench;
+using VMPlant.Host.Cli;
 using Xunit;
 
 namespace VMPlant.Tests.Bench;
@@ -97,7 +98,7 @@ public sealed class BenchRunSpec
     [InlineData("3")]
     public void An_unknown_suite_is_refused(string name)
     {
-        var error = Assert.Throws<SpecValidationException>(() => BenchCommand.ParseSuites([name]));
+        var error = Assert.Throws<UsageException>(() => BenchCommand.ParseSuites([name]));
 
         Assert.Contains("unknown suite", error.Message);
     }

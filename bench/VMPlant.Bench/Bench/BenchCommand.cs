@@ -63,18 +63,18 @@ public static class BenchCommand
                     ThroughputDuration = parse.GetResult(duration) is null ? start.ThroughputDuration : TimeSpan.FromSeconds(parse.GetValue(duration)),
                     RecoveryEvents = Explicit(parse, recoveryEvents) is { } r ? ParseInts(r, "--recovery-events") : start.RecoveryEvents,
                     Postgres = parse.GetValue(postgres),
-                    Via = parse.GetValue(via) is "proxy" or "client" ? parse.GetValue(via)! : throw new SpecValidationException("--via must be proxy or client"),
+                    Via = parse.GetValue(via) is "proxy" or "client" ? parse.GetValue(via)! : throw new UsageException("--via must be proxy or client"),
                     TestNodeDurable = parse.GetValue(durable) switch
                     {
                         "on" => true,
                         "off" => false,
-                        var v => throw new SpecValidationException($"--test-node-durable must be on or off, not '{v}'"),
+                        var v => throw new UsageException($"--test-node-durable must be on or off, not '{v}'"),
                     },
                     InMemoryJournal = parse.GetValue(journal) switch
                     {
                         "sqlite" => false,
                         "memory" => true,
-                        var v => throw new SpecValidationException($"--journal must be sqlite or memory, not '{v}'"),
+                        var v => throw new UsageException($"--journal must be sqlite or memory, not '{v}'"),
                     },
                     Json = parse.GetValue(CommonOptions.Json),
                     PlotDirectory = parse.GetValue(plot),
@@ -83,7 +83,7 @@ public static class BenchCommand
                 };
                 Validate(options);
             }
-            catch (SpecValidationException e)
+            catch (UsageException e)
             {
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.BadInput;
@@ -137,7 +137,7 @@ public static class BenchCommand
         foreach (var name in names)
         {
             if (!Enum.TryParse<Suite>(name, ignoreCase: true, out var suite) || !Enum.IsDefined(suite) || int.TryParse(name, out _))
-                throw new SpecValidationException($"unknown suite '{name}'; use {string.Join(", ", Enum.GetNames<Suite>().Select(n => n.ToLowerInvariant()))} or all");
+                throw new UsageException($"unknown suite '{name}'; use {string.Join(", ", Enum.GetNames<Suite>().Select(n => n.ToLowerInvariant()))} or all");
             suites.Add(suite);
         }
         return [.. suites.Distinct()];
@@ -149,22 +149,22 @@ public static class BenchCommand
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!int.TryParse(part, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value) || value < 1)
-                throw new SpecValidationException($"{option} expects positive whole numbers separated by commas, got '{part}'");
+                throw new UsageException($"{option} expects positive whole numbers separated by commas, got '{part}'");
             values.Add(value);
         }
-        if (values.Count == 0) throw new SpecValidationException($"{option} needs at least one number");
+        if (values.Count == 0) throw new UsageException($"{option} needs at least one number");
         return [.. values];
     }
 
     private static void Validate(BenchOptions o)
     {
-        if (o.Requests < 1) throw new SpecValidationException("--requests must be at least 1");
-        if (o.WorkloadFile is { } file && !File.Exists(file)) throw new SpecValidationException($"workload file {file} does not exist");
-        if (o.PlacementRequests < 1) throw new SpecValidationException("--placement-requests must be at least 1");
-        if (o.Concurrency is < 1 or > 1024) throw new SpecValidationException("--concurrency must be 1..1024");
-        if (o.ThroughputPlants is < 3 or > 256) throw new SpecValidationException("--throughput-plants must be 3..256 (the cluster run spreads them over 3 processes)");
-        if (o.PlantCounts.Any(p => p > 256)) throw new SpecValidationException("--plants: at most 256 plants per node");
-        if (o.ThroughputDuration <= TimeSpan.Zero || o.ThroughputDuration > TimeSpan.FromMinutes(10)) throw new SpecValidationException("--duration must be within 0..600 seconds");
-        if (o.RecoveryEvents.Any(e => e > 1_000_000)) throw new SpecValidationException("--recovery-events: at most 1,000,000");
+        if (o.Requests < 1) throw new UsageException("--requests must be at least 1");
+        if (o.WorkloadFile is { } file && !File.Exists(file)) throw new UsageException($"workload file {file} does not exist");
+        if (o.PlacementRequests < 1) throw new UsageException("--placement-requests must be at least 1");
+        if (o.Concurrency is < 1 or > 1024) throw new UsageException("--concurrency must be 1..1024");
+        if (o.ThroughputPlants is < 3 or > 256) throw new UsageException("--throughput-plants must be 3..256 (the cluster run spreads them over 3 processes)");
+        if (o.PlantCounts.Any(p => p > 256)) throw new UsageException("--plants: at most 256 plants per node");
+        if (o.ThroughputDuration <= TimeSpan.Zero || o.ThroughputDuration > TimeSpan.FromMinutes(10)) throw new UsageException("--duration must be within 0..600 seconds");
+        if (o.RecoveryEvents.Any(e => e > 1_000_000)) throw new UsageException("--recovery-events: at most 1,000,000");
     }
 }
