@@ -63,6 +63,8 @@ public static class NodeConfig
         ["VMPLANT_PLANT_URI"] = ("vmplant.plant-defaults.uri", false),
         ["VMPLANT_PLANT_DOMAIN_TYPE"] = ("vmplant.plant-defaults.domain-type", false),
         ["VMPLANT_LOGLEVEL"] = ("akka.loglevel", false),
+        ["VMPLANT_HTTP_HOSTNAME"] = ("vmplant.http.hostname", false),
+        ["VMPLANT_HTTP_PORT"] = ("vmplant.http.port", false),
     };
 
     /// <summary>Plugin ids of the shop's own journal and snapshot store (used when vmplant.shop.persistence.connection-string is set).</summary>
