@@ -65,6 +65,7 @@ public static class NodeConfig
         ["VMPLANT_LOGLEVEL"] = ("akka.loglevel", false),
         ["VMPLANT_HTTP_HOSTNAME"] = ("vmplant.http.hostname", false),
         ["VMPLANT_HTTP_PORT"] = ("vmplant.http.port", false),
+        ["VMPLANT_METRICS"] = ("vmplant.http.metrics", false),
     };
 
     /// <summary>Plugin ids of the shop's own journal and snapshot store (used when vmplant.shop.persistence.connection-string is set).</summary>

@@ -7,12 +7,16 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using VMPlant.Actors.Diagnostics;
 using VMPlant.Host.Node;
 
 namespace VMPlant.Host.Http;
 
 /// <summary>
-/// The node's HTTP side (ASP.NET Core, Kestrel) on vmplant.http.hostname:port: /health/live and /health/ready.
+/// The node's HTTP side (ASP.NET Core, Kestrel) on vmplant.http.hostname:port: /health/live and /health/ready, and
+/// /metrics for Prometheus when vmplant.http.metrics is on.
 /// It never writes to stdout (ASP.NET's console logging is removed) and never handles signals (the serve
 /// command owns Ctrl-C and SIGTERM).
 /// </summary>
@@ -39,8 +43,10 @@ public sealed class NodeHttpServer : IAsyncDisposable
         {
             foreach (var address in addresses) kestrel.Listen(address, settings.Port);
         });
+        if (settings.Metrics) AddMetrics(builder, node);
         var app = builder.Build();
         MapHealth(app, new HealthProbes(node, settings.ProbeTimeout));
+        if (settings.Metrics) app.MapPrometheusScrapingEndpoint(MetricsPath);
         try
         {
             await app.StartAsync();
@@ -56,6 +62,18 @@ public sealed class NodeHttpServer : IAsyncDisposable
         var host = settings.Hostname.Contains(':') && !settings.Hostname.StartsWith('[') ? $"[{settings.Hostname}]" : settings.Hostname;
         return new NodeHttpServer(app, $"http://{host}:{port}");
     }
+
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>VMPlant's meter plus .NET runtime and process metrics, read by the Prometheus exporter at each scrape.</summary>
+    private static void AddMetrics(WebApplicationBuilder builder, VmPlantNode node) =>
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("vmplant", serviceInstanceId: node.Settings.Address))
+            .WithMetrics(metrics => metrics
+                .AddMeter(VmPlantMetrics.MeterName)
+                .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation()
+                .AddPrometheusExporter());
 
     private static void MapHealth(WebApplication app, HealthProbes probes)
     {
