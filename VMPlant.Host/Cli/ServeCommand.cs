@@ -35,7 +35,7 @@ public static class ServeCommand
                 return ExitCodes.BadInput;
             }
             var address = Akka.Cluster.Cluster.Get(node.System).SelfAddress;
-            if (node.Http is { } http) Console.WriteLine($"{HttpLinePrefix}{http.Url} (/health/live, /health/ready)");
+            if (node.Http is { } http) Console.WriteLine($"{HttpLinePrefix}{http.Url} (dashboard /, /health/live, /health/ready{(http.ServesMetrics ? ", /metrics" : "")})");
             Console.WriteLine($"VMPlant node listening on {address}");
             Console.WriteLine($"clients connect to {address}/system/receptionist");
             Console.WriteLine("press Ctrl-C to stop");

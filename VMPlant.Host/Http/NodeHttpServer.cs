@@ -10,28 +10,33 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using VMPlant.Actors.Diagnostics;
+using VMPlant.Host.Http.Dashboard;
 using VMPlant.Host.Node;
 
 namespace VMPlant.Host.Http;
 
 /// <summary>
 /// The node's HTTP side (ASP.NET Core, Kestrel) on vmplant.http.hostname:port: /health/live and /health/ready, and
-/// /metrics for Prometheus when vmplant.http.metrics is on.
+/// /metrics for Prometheus when vmplant.http.metrics is on, and the read-only dashboard at / (data: /api/state, /api/stream).
 /// It never writes to stdout (ASP.NET's console logging is removed) and never handles signals (the serve
 /// command owns Ctrl-C and SIGTERM).
 /// </summary>
 public sealed class NodeHttpServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly DashboardService _dashboard;
 
-    private NodeHttpServer(WebApplication app, string url)
+    private NodeHttpServer(WebApplication app, DashboardService dashboard, string url)
     {
         _app = app;
+        _dashboard = dashboard;
         Url = url;
     }
 
     /// <summary>The base URL actually bound, e.g. http://127.0.0.1:8558 (the real port when 0 was asked for).</summary>
     public string Url { get; }
+
+    public bool ServesMetrics { get; private init; }
 
     public static async Task<NodeHttpServer> StartAsync(VmPlantNode node, HttpSettings settings)
     {
@@ -47,6 +52,8 @@ public sealed class NodeHttpServer : IAsyncDisposable
         var app = builder.Build();
         MapHealth(app, new HealthProbes(node, settings.ProbeTimeout));
         if (settings.Metrics) app.MapPrometheusScrapingEndpoint(MetricsPath);
+        var dashboard = new DashboardService(node, settings.ProbeTimeout);
+        DashboardEndpoints.Map(app, dashboard);
         try
         {
             await app.StartAsync();
@@ -54,13 +61,14 @@ public sealed class NodeHttpServer : IAsyncDisposable
         catch (IOException e)
         {
             await app.DisposeAsync();
+            dashboard.Dispose();
             throw new IOException($"cannot serve HTTP on {settings.Hostname}:{settings.Port} (vmplant.http.port, VMPLANT_HTTP_PORT): {e.Message}", e);
         }
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         // Kestrel reports the literal address it bound; show the configured host name with the actual port.
         var port = new Uri(bound).Port;
         var host = settings.Hostname.Contains(':') && !settings.Hostname.StartsWith('[') ? $"[{settings.Hostname}]" : settings.Hostname;
-        return new NodeHttpServer(app, $"http://{host}:{port}");
+        return new NodeHttpServer(app, dashboard, $"http://{host}:{port}") { ServesMetrics = settings.Metrics };
     }
 
     public const string MetricsPath = "/metrics";
@@ -97,6 +105,7 @@ public sealed class NodeHttpServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _dashboard.Dispose();
     }
 
     /// <summary>Starts and stops with the node; leaves process signals to the serve command.</summary>
