@@ -65,7 +65,7 @@ public static class EventsCommand
             var array = json && !follow;
             var first = true;
             if (array) Console.Write('[');
-            var (kill, done) = JournalFeed.Events(system, config, follow)
+            var (kill, done) = OpenFeed(system, config, follow)
                 .ViaMaterialized(KillSwitches.Single<JournalEvent>(), Keep.Right)
                 .ToMaterialized(Sink.ForEach<JournalEvent>(e =>
                 {
@@ -87,6 +87,22 @@ public static class EventsCommand
         finally
         {
             await system.Terminate();
+        }
+    }
+
+    /// <summary>The feed; opening a read journal waits for its journal to initialise, which a busy machine may need more than one try for.</summary>
+    private static Source<JournalEvent, Akka.NotUsed> OpenFeed(ActorSystem system, Config config, bool follow)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return JournalFeed.Events(system, config, follow);
+            }
+            catch (Exception e) when (attempt < 3 && e.GetBaseException() is AskTimeoutException)
+            {
+                Console.Error.WriteLine($"opening the journal timed out; trying again ({attempt}/3)");
+            }
         }
     }
 

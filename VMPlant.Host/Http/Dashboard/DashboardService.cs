@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using VMPlant.Host.Events;
@@ -30,10 +31,11 @@ public sealed record DashboardState(
 public sealed class DashboardService : IDisposable
 {
     private static readonly TimeSpan Reuse = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Retry = TimeSpan.FromSeconds(5);
     private readonly VmPlantNode _node;
     private readonly TimeSpan _timeout;
     private readonly AuctionLog _auctions = new(20);
-    private readonly UniqueKillSwitch _feed;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _gathering = new(1, 1);
     private (DateTime At, DashboardState State)? _last;
 
@@ -41,11 +43,39 @@ public sealed class DashboardService : IDisposable
     {
         _node = node;
         _timeout = timeout;
-        _feed = JournalFeed.Events(node.System, node.System.Settings.Config, follow: true)
-            .Where(e => e.Source == "shop")
-            .ViaMaterialized(KillSwitches.Single<JournalEvent>(), Keep.Right)
-            .To(Sink.ForEach<JournalEvent>(_auctions.Apply))
-            .Run(node.System.Materializer());
+        // In the background: opening the read journal can take seconds on a busy machine, and the node must not wait.
+        _ = Task.Run(FollowShopJournalAsync);
+    }
+
+    /// <summary>Feeds the auction log from the shop's journal; on a failure, starts over (events already seen are ignored).</summary>
+    private async Task FollowShopJournalAsync()
+    {
+        var stop = _stopping.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var (kill, done) = JournalFeed.Events(_node.System, _node.System.Settings.Config, follow: true)
+                    .Where(e => e.Source == "shop")
+                    .ViaMaterialized(KillSwitches.Single<JournalEvent>(), Keep.Right)
+                    .ToMaterialized(Sink.ForEach<JournalEvent>(_auctions.Apply), Keep.Both)
+                    .Run(_node.System.Materializer());
+                await using (stop.Register(() => kill.Shutdown()))
+                    await done;
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                _node.System.Log.Warning("Dashboard: reading the shop's journal failed ({0}); retrying in {1}", e.GetBaseException().Message, Retry);
+                try
+                {
+                    await Task.Delay(Retry, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     public async Task<DashboardState> StateAsync()
@@ -109,7 +139,7 @@ public sealed class DashboardService : IDisposable
 
     public void Dispose()
     {
-        _feed.Shutdown();
-        _gathering.Dispose();
+        _stopping.Cancel();
+        _stopping.Dispose();
     }
 }
