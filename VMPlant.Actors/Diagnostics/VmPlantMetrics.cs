@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using VMPlant.Actors.Domain;
+using VMPlant.Actors.Serialization;
+using VMPlant.Messages;
 
 namespace VMPlant.Actors.Diagnostics;
 
@@ -58,17 +60,48 @@ public static class VmPlantMetrics
 
     public static void Request(string outcome) => Requests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    /// <summary>A create request ended without a VM: its start stamp is dropped.</summary>
-    public static void RequestFailed(string requestId)
+    /// <summary>The shop journaled <paramref name="e"/>: a finished create request counts by its outcome.</summary>
+    public static void ShopJournaled(IVmPlantEvent e)
     {
-        Requests.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
-        Taken.TryRemove(requestId, out _);
+        switch (e)
+        {
+            case RequestCompleted:
+                Request("created");
+                break;
+            case RequestFailed failed:
+                Request("failed");
+                Taken.TryRemove(failed.RequestId, out _); // no completion will come to record its latency
+                break;
+        }
     }
 
-    public static void Bid(string plant) => Bids.Add(1, new KeyValuePair<string, object?>("plant", plant));
+    /// <summary>A plant answered: bids and declines (by reason) count.</summary>
+    public static void PlantReplied(string plant, IVmPlantMessage reply)
+    {
+        switch (reply)
+        {
+            case Bid:
+                Bids.Add(1, new KeyValuePair<string, object?>("plant", plant));
+                break;
+            case Decline decline:
+                Declines.Add(1, new("plant", plant), new("reason", DeclineCategory(decline.Reason.Reason)));
+                break;
+        }
+    }
 
-    public static void Decline(string plant, string reason) =>
-        Declines.Add(1, new("plant", plant), new("reason", DeclineCategory(reason)));
+    /// <summary>A plant journaled <paramref name="e"/>: images published and evicted count.</summary>
+    public static void PlantJournaled(string plant, IVmPlantEvent e)
+    {
+        switch (e)
+        {
+            case ImagePublished published:
+                ImagesPublished.Add(1, new("plant", plant), new("origin", published.Image.Origin.ToString().ToLowerInvariant()));
+                break;
+            case ImageEvicted:
+                ImagesEvicted.Add(1, new KeyValuePair<string, object?>("plant", plant));
+                break;
+        }
+    }
 
     /// <summary>A plant took an award built from <paramref name="match"/>'s image.</summary>
     public static void BuildStarted(string plant, ImageMatch match)
@@ -77,10 +110,6 @@ public static class VmPlantMetrics
         CacheLookups.Add(1, new("plant", plant), new("result", result));
         WorkSaved.Add(match.Reused.Sum(a => a.Cost), new KeyValuePair<string, object?>("plant", plant));
     }
-
-    public static void ImagePublished(string plant, string origin) => ImagesPublished.Add(1, new("plant", plant), new("origin", origin));
-
-    public static void ImageEvicted(string plant) => ImagesEvicted.Add(1, new KeyValuePair<string, object?>("plant", plant));
 
     public static void JournalWritten(string actor, long startedTimestamp) =>
         JournalWriteDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("actor", actor));

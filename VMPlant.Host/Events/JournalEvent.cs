@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using VMPlant.Actors.Plant;
-using VMPlant.Actors.Shop;
+using VMPlant.Actors.Domain;
 using VMPlant.Messages;
 
 namespace VMPlant.Host.Events;

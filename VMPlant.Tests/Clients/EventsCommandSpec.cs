@@ -23,6 +23,9 @@ public sealed class EventsCommandSpec(ITestOutputHelper output) : IDisposable
     {
         var dataDir = Path.Combine(_data.Path, "node");
         await using var node = await TestNodes.StartAsync(dataDir, configFile: null, output, "node");
+        // Every bid is checked below: wait until all three embedded plants are registered with the shop.
+        using var http = new HttpProbe(node.HttpUrl!);
+        await WaitUntil(async () => (await http.GetJsonAsync("/api/state")).Body.GetProperty("plants").GetArrayLength() == 3, "three registered plants");
         var first = await RunAsync(node, ["create", Path.Combine(RepoPaths.Examples, "debian-mpi.conf"), "--node", node.Receptionist, "--json"]);
         var firstRequest = JsonDocument.Parse(first).RootElement.GetProperty("requestId").GetString()!;
 
@@ -40,10 +43,10 @@ public sealed class EventsCommandSpec(ITestOutputHelper output) : IDisposable
         follow.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) lines.Enqueue(line); };
         follow.BeginOutputReadLine();
         follow.BeginErrorReadLine();
-        await WaitUntil(() => lines.Any(l => l.Contains(firstRequest)), "the journal's past in follow mode");
+        await WaitUntil(() => Task.FromResult(lines.Any(l => l.Contains(firstRequest))), "the journal's past in follow mode");
         var second = await RunAsync(node, ["create", Path.Combine(RepoPaths.Examples, "centos-web.conf"), "--node", node.Receptionist, "--json"]);
         var secondRequest = JsonDocument.Parse(second).RootElement.GetProperty("requestId").GetString()!;
-        await WaitUntil(() => lines.Any(l => l.Contains("\"completed\"") && l.Contains(secondRequest)), "the second request's completion");
+        await WaitUntil(() => Task.FromResult(lines.Any(l => l.Contains("\"completed\"") && l.Contains(secondRequest))), "the second request's completion");
         follow.Kill();
 
         var parsed = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList(); // every line is one JSON object
@@ -72,10 +75,10 @@ public sealed class EventsCommandSpec(ITestOutputHelper output) : IDisposable
         return text;
     }
 
-    private static async Task WaitUntil(Func<bool> condition, string what)
+    private static async Task WaitUntil(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {what} within {Patience}");
             await Task.Delay(200);

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using VMPlant.Actors.Shop;
+using VMPlant.Actors.Domain;
 using VMPlant.Host.Events;
 using VMPlant.Messages;
 
