@@ -51,8 +51,17 @@ public static class VmPlantMetrics
 
     public static readonly Gauge<int> PlantsRegistered = Meter.CreateGauge<int>("vmplant.plants.registered", "{plant}", "Plants registered with the shop singleton on this node");
 
-    public static readonly Counter<long> SingletonChanges = Meter.CreateCounter<long>("vmplant.shop.singleton.changes", "{change}",
-        "Shop singleton starts and stops on this node");
+    // Observed at each collection, so a singleton that started before the exporter was listening still counts.
+    private static long _singletonStarts;
+    private static long _singletonStops;
+
+    public static readonly ObservableCounter<long> SingletonChanges = Meter.CreateObservableCounter("vmplant.shop.singleton.changes",
+        () => new[]
+        {
+            new Measurement<long>(Interlocked.Read(ref _singletonStarts), new KeyValuePair<string, object?>("change", "started")),
+            new Measurement<long>(Interlocked.Read(ref _singletonStops), new KeyValuePair<string, object?>("change", "stopped")),
+        },
+        "{change}", "Shop singleton starts and stops on this node");
 
     // Trace stamps of requests the shop took, until their placement and completion are recorded.
     private static readonly ConcurrentDictionary<string, long> Taken = new(StringComparer.Ordinal);
@@ -114,7 +123,11 @@ public static class VmPlantMetrics
     public static void JournalWritten(string actor, long startedTimestamp) =>
         JournalWriteDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("actor", actor));
 
-    public static void SingletonChanged(string change) => SingletonChanges.Add(1, new KeyValuePair<string, object?>("change", change));
+    public static void SingletonChanged(bool started)
+    {
+        if (started) Interlocked.Increment(ref _singletonStarts);
+        else Interlocked.Increment(ref _singletonStops);
+    }
 
     /// <summary>Fed by <see cref="RequestTrace.Mark"/>: placement and create latencies of the requests this node's shop took.</summary>
     internal static void Trace(string requestId, TracePoint point, long timestamp)

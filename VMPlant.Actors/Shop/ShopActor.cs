@@ -98,7 +98,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     protected override void PreStart()
     {
         _log.Info(StartedMarker + " {At}", DateTime.UtcNow.ToString("O"));
-        VmPlantMetrics.SingletonChanged("started");
+        VmPlantMetrics.SingletonChanged(started: true);
         base.PreStart();
     }
 
@@ -106,7 +106,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     {
         base.PostStop();
         _log.Info(StoppedMarker + " {At}", DateTime.UtcNow.ToString("O"));
-        VmPlantMetrics.SingletonChanged("stopped");
+        VmPlantMetrics.SingletonChanged(started: false);
         VmPlantMetrics.PlantsRegistered.Record(0);
     }
 
