@@ -19,6 +19,12 @@ if ! grep -q 'libvirt\.so\.0' <(ldconfig -p); then
   apt_install libvirt0 || { echo "error: could not install libvirt0 (apt-get failed)"; exit 1; }
 fi
 
+# The dashboard's browser test drives Debian's headless Chromium through Playwright (no browser downloads here).
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "installing chromium…"
+  apt_install chromium || echo "warning: could not install chromium (apt-get failed); the dashboard browser test will fail"
+fi
+
 # shellcheck source=.ci/postgres.sh
 source "$root/.ci/postgres.sh"
 start_postgres_if_possible
@@ -36,7 +42,7 @@ fi
 groups=(
   "unit and actor specs|"
   "persistence and crash recovery|Persistence"
-  "end to end, clients and deployment|EndToEnd Clients Deployment RealVm Browser"
+  "end to end, clients and deployment|EndToEnd Clients Deployment RealVm Browser Http"
   "failover drills|Failover"
 )
 if [[ $# -gt 0 ]]; then groups=("selected tests|"); fi

@@ -204,8 +204,16 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         if (decision.Note is { } note) _log.Info("Plant {Plant}: {Note}", _settings.Name, note);
         void Act()
         {
-            foreach (var message in decision.Replies) reply(message);
-            if (decision.Build is { } plan) StartBuild(plan);
+            foreach (var message in decision.Replies)
+            {
+                reply(message);
+                VmPlantMetrics.PlantReplied(_settings.Name, message);
+            }
+            if (decision.Build is { } plan)
+            {
+                VmPlantMetrics.BuildStarted(_settings.Name, plan.Match);
+                StartBuild(plan);
+            }
             if (decision.Copy is { } copy) StartCopy(copy);
             whenJournaled?.Invoke();
         }
@@ -215,11 +223,14 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             return;
         }
         var remaining = decision.Events.Length;
+        var persisting = System.Diagnostics.Stopwatch.GetTimestamp();
         PersistAll(decision.Events, e =>
         {
             _ledger = _ledger.Apply(e);
+            VmPlantMetrics.PlantJournaled(_settings.Name, e);
             if (e is ImageEvicted evicted && decision.EvictedVolumes.TryGetValue(evicted.ImageId, out var volume)) DeleteVolume(volume);
             if (--remaining > 0) return;
+            VmPlantMetrics.JournalWritten("plant", persisting);
             Act();
             SnapshotIfDue(() => _ledger.Snapshot());
         });

@@ -42,7 +42,11 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             e => _ledger = _ledger with { Decided = _ledger.Decided.Apply(e) },
             OnRecoveryCompleted);
 
-        Command<RegisterPlant>(register => _auctions.Register(register, ResumeUnfinishedRequests));
+        Command<RegisterPlant>(register =>
+        {
+            _auctions.Register(register, ResumeUnfinishedRequests);
+            VmPlantMetrics.PlantsRegistered.Record(_auctions.Plants.Count);
+        });
         Command<Terminated>(OnPlantTerminated);
         Command<CreateVm>(OnCreateVm);
         Command<EstimateVm>(OnEstimate);
@@ -94,6 +98,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     protected override void PreStart()
     {
         _log.Info(StartedMarker + " {At}", DateTime.UtcNow.ToString("O"));
+        VmPlantMetrics.SingletonChanged(started: true);
         base.PreStart();
     }
 
@@ -101,6 +106,8 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     {
         base.PostStop();
         _log.Info(StoppedMarker + " {At}", DateTime.UtcNow.ToString("O"));
+        VmPlantMetrics.SingletonChanged(started: false);
+        VmPlantMetrics.PlantsRegistered.Record(0);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -126,6 +133,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
                 _log.Warning("Re-bidding {RequestId}: plant {Plant}, which was building it, is gone", request.RequestId, name);
                 _auctions.Start(request.RequestId, request.VmId, request.Spec!);
             }
+        VmPlantMetrics.PlantsRegistered.Record(_auctions.Plants.Count);
     }
 
     private void OnCreateVm(CreateVm create)
@@ -175,13 +183,18 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     }
 
     /// <summary>Journals an event the ledger has decided on already, in the next group write.</summary>
-    private void JournalEvent(IVmPlantEvent e, Action<IVmPlantEvent> whenJournaled) =>
+    private void JournalEvent(IVmPlantEvent e, Action<IVmPlantEvent> whenJournaled)
+    {
+        var persisting = System.Diagnostics.Stopwatch.GetTimestamp();
         PersistAsync(e, journaled =>
         {
+            VmPlantMetrics.JournalWritten("shop", persisting);
+            VmPlantMetrics.ShopJournaled(journaled);
             _ledger = _ledger.Journal(journaled);
             whenJournaled(journaled);
             SnapshotIfDue();
         });
+    }
 
     /// <summary>
     /// Carries out a ledger decision about <paramref name="requestId"/>: journal its event (answering the waiting once it
@@ -193,6 +206,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         _ledger = decision.Ledger;
         if (decision.Note is { } note) _log.Info("{Note}", note);
         if (decision.Reply is { } reply) Sender.Tell(reply);
+        if (decision.Reply is RequestRejected && command is CreateVm) VmPlantMetrics.Request("rejected");
         if (decision.ReplyAfterJournal is { } later) SendAfterJournal(Sender, later);
         if (decision.TellWaiting is { } told) Reply(requestId, told);
         if (decision.Repeat) AfterJournal(() => Answer(requestId));
