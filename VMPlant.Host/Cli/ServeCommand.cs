@@ -13,7 +13,7 @@ public static class ServeCommand
     {
         var port = new Option<int?>("--port", "-p") { Description = "Remoting port (default from config: 4053; 0 = any free port)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the journal and test-driver hosts" };
-        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client receptionist") { port, dataDir };
+        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client edge") { port, dataDir };
         serve.SetAction(async (parse, cancellation) =>
         {
             var overrides = new List<string>();
@@ -31,7 +31,7 @@ public static class ServeCommand
             }
             var address = Akka.Cluster.Cluster.Get(node.System).SelfAddress;
             Console.WriteLine($"VMPlant node listening on {address}");
-            Console.WriteLine($"clients connect to {address}/system/receptionist");
+            Console.WriteLine($"clients connect to {Akka.Cluster.Cluster.Get(node.Edge.System).SelfAddress}/system/receptionist");
             Console.WriteLine("press Ctrl-C to stop");
             // Ctrl-C or SIGTERM cancels the delay; then the node leaves gracefully.
             await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), node.System.WhenTerminated);

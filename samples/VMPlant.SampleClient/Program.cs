@@ -1,7 +1,7 @@
 // VMPlant sample client: an actor system that is NOT a cluster member talks to a VMPlant cluster through the
 // cluster-client receptionist. It creates a VM from a HOCON spec, shows it, lists VMs and destroys it.
 //
-//   dotnet VMPlant.SampleClient.dll SPEC.conf akka.tcp://vmplant@127.0.0.1:4053/system/receptionist [more receptionists…]
+//   dotnet VMPlant.SampleClient.dll SPEC.conf akka.tcp://vmplant-edge@127.0.0.1:4054/system/receptionist [more receptionists…]
 //
 // Exit code 0 when every step got the expected answer, 1 otherwise, 2 on bad arguments.
 using System.Collections.Immutable;
@@ -53,7 +53,7 @@ async Task<object> Ask(IVmPlantMessage request)
     {
         try
         {
-            return await client.Ask(new ClusterClient.Send("/user/shop-proxy", request), TimeSpan.FromSeconds(5));
+            return await client.Ask(new ClusterClient.Send("/user/edge/gate", request), TimeSpan.FromSeconds(5));
         }
         catch (AskTimeoutException) when (attempt < 6)
         {

@@ -18,12 +18,13 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<string>? _echo;
 
-    private NodeProcess(string name, string hostname, int port, IReadOnlyList<string> roles, Process process, string logFile, Action<string>? echo)
+    private NodeProcess(string name, string hostname, int port, int edgePort, IReadOnlyList<string> roles, Process process, string logFile, Action<string>? echo)
     {
         _echo = echo;
         Name = name;
         Hostname = hostname;
         Port = port;
+        EdgePort = edgePort;
         Roles = roles;
         _process = process;
         LogFile = logFile;
@@ -40,13 +41,17 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The port of the node's edge, where clients connect (vmplant.edge.port).</summary>
+    public int EdgePort { get; }
+
     public IReadOnlyList<string> Roles { get; }
 
     public string LogFile { get; }
 
     public string Address => $"akka.tcp://vmplant@{Hostname}:{Port}";
 
-    public string Receptionist => $"{Address}/system/receptionist";
+    /// <summary>The edge's cluster-client receptionist: the contact point for clients (akka.tcp is rewritten to akka.ssl.tcp by clients with TLS on).</summary>
+    public string Receptionist => $"akka.tcp://vmplant-edge@{Hostname}:{EdgePort}/system/receptionist";
 
     public bool HasExited => _process.HasExited;
 
@@ -104,10 +109,12 @@ public sealed class NodeProcess : IAsyncDisposable
             info.ArgumentList.Add(configFile);
         }
         info.Environment["VMPLANT_HOSTNAME"] = hostname;
+        var edgePort = environment.TryGetValue("VMPLANT_EDGE_PORT", out var fixedEdge) ? int.Parse(fixedEdge, CultureInfo.InvariantCulture) : ChaosRunner.FreeLoopbackPort();
+        info.Environment["VMPLANT_EDGE_PORT"] = edgePort.ToString(CultureInfo.InvariantCulture);
         if (roles is not null) info.Environment["VMPLANT_ROLES"] = string.Join(",", roles);
         foreach (var (key, value) in environment) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start node {name}");
-        return new NodeProcess(name, hostname, port, roles ?? [], process, logFile ?? Path.Combine(Path.GetDirectoryName(dataDir)!, name + ".log"), echo);
+        return new NodeProcess(name, hostname, port, edgePort, roles ?? [], process, logFile ?? Path.Combine(Path.GetDirectoryName(dataDir)!, name + ".log"), echo);
     }
 
     /// <summary>Everything the node has written so far (read from its log file).</summary>
