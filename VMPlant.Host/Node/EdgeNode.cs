@@ -46,7 +46,10 @@ public sealed class EdgeNode
             ImmutableHashSet.Create(PeerCertificates.ClientRole, PeerCertificates.OperatorRole));
         var cluster = Cluster.Get(system);
         cluster.Join(cluster.SelfAddress);
-        system.ActorOf(Props.Create(() => new EdgeKeeper(shopProxy, edge.GetTimeSpan("request-timeout", TimeSpan.FromSeconds(60)))), "edge");
+        var tls = TlsSettings.Read(nodeConfig);
+        var verifier = new ClientVerifier(tls.Enabled ? tls.Load().Authority : null, edge.GetTimeSpan("signature-max-age", TimeSpan.FromMinutes(10)));
+        var timeout = edge.GetTimeSpan("request-timeout", TimeSpan.FromSeconds(60));
+        system.ActorOf(Props.Create(() => new EdgeKeeper(shopProxy, verifier, timeout)), "edge");
         return new EdgeNode(system);
     }
 
@@ -71,11 +74,13 @@ public sealed class EdgeNode
 internal sealed class EdgeKeeper : ReceiveActor
 {
     private readonly IActorRef _shop;
+    private readonly ClientVerifier _verifier;
     private readonly TimeSpan _timeout;
 
-    public EdgeKeeper(IActorRef shop, TimeSpan timeout)
+    public EdgeKeeper(IActorRef shop, ClientVerifier verifier, TimeSpan timeout)
     {
         _shop = shop;
+        _verifier = verifier;
         _timeout = timeout;
         Receive<Terminated>(_ =>
         {
@@ -88,21 +93,36 @@ internal sealed class EdgeKeeper : ReceiveActor
 
     private void StartGate()
     {
-        var gate = Context.ActorOf(Props.Create(() => new Gate(_shop, _timeout)), "gate");
+        var gate = Context.ActorOf(Props.Create(() => new Gate(_shop, _verifier, _timeout)), "gate");
         Context.Watch(gate);
         ClusterClientReceptionist.Get(Context.System).RegisterService(gate);
     }
 }
 
-/// <summary>Passes public requests to the shop (an Ask from the cluster's side, so the answer finds its way back) and drops the rest.</summary>
+/// <summary>
+/// Passes public requests to the shop (an Ask from the cluster's side, so the answer finds its way back) and drops the
+/// rest; requests that change a VM go with the caller the <see cref="ClientVerifier"/> established, or are refused.
+/// </summary>
 internal sealed class Gate : ReceiveActor
 {
-    public Gate(IActorRef shop, TimeSpan timeout)
+    public Gate(IActorRef shop, ClientVerifier verifier, TimeSpan timeout)
     {
         var log = Context.GetLogger();
-        Receive<IVmPlantMessage>(IsPublicRequest, request =>
+        Receive<IVmPlantMessage>(IsPublicRequest, received =>
         {
             var replyTo = Sender;
+            var request = received;
+            if (received is IAuthorizedRequest authorized)
+            {
+                var (verified, refusal) = verifier.Verify(authorized, DateTimeOffset.UtcNow);
+                if (refusal is not null)
+                {
+                    log.Warning("client gate: refused {0} {1}: {2}", received.GetType().Name, ClientVerifier.RequestKey(authorized), refusal);
+                    replyTo.Tell(new RequestRejected(ClientVerifier.RequestKey(authorized), refusal));
+                    return;
+                }
+                request = verified!;
+            }
             shop.Ask<object>(request, timeout).ContinueWith(answer =>
             {
                 if (answer.IsCompletedSuccessfully) replyTo.Tell(answer.Result);

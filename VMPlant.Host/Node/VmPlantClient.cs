@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
 using Akka.Configuration;
@@ -19,10 +20,13 @@ public sealed class VmPlantClient : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly IActorRef _clusterClient;
     private readonly ImmutableArray<string> _contactPoints;
+    private readonly X509Certificate2? _signer;
 
-    private VmPlantClient(ActorSystem system, IActorRef clusterClient, ImmutableArray<string> contactPoints, TimeSpan timeout, TimeSpan retryInterval)
+    private VmPlantClient(ActorSystem system, IActorRef clusterClient, ImmutableArray<string> contactPoints, TimeSpan timeout, TimeSpan retryInterval,
+        X509Certificate2? signer)
     {
         _system = system;
+        _signer = signer;
         _clusterClient = clusterClient;
         _contactPoints = contactPoints;
         Timeout = timeout;
@@ -58,7 +62,9 @@ public sealed class VmPlantClient : IAsyncDisposable
         var settings = ClusterClientSettings.Create(system)
             .WithInitialContacts(contacts.Select(ActorPath.Parse).ToImmutableHashSet());
         var client = system.ActorOf(ClusterClient.Props(settings), "vmplant-client");
-        return new VmPlantClient(system, client, contacts, timeout, retryInterval);
+        // With TLS on, requests that change a VM are signed with the client's certificate: the edge takes the caller from it.
+        var tls = TlsSettings.Read(nodeConfig);
+        return new VmPlantClient(system, client, contacts, timeout, retryInterval, tls.Enabled ? tls.Load().Own : null);
     }
 
     /// <summary>
@@ -70,6 +76,8 @@ public sealed class VmPlantClient : IAsyncDisposable
     public async Task<object> AskAsync(IVmPlantMessage request, TimeSpan? timeout = null)
     {
         var wait = timeout ?? Timeout;
+        if (_signer is not null && request is IAuthorizedRequest authorized)
+            request = (IVmPlantMessage)authorized.WithCredential(ClientCredential.For(authorized, _signer, DateTimeOffset.UtcNow));
         var deadline = DateTime.UtcNow + wait;
         var attempts = new List<Task<object>>();
         while (deadline - DateTime.UtcNow is var left && left > TimeSpan.Zero)

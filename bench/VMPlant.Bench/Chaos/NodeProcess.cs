@@ -190,8 +190,10 @@ public sealed class NodeProcess : IAsyncDisposable
             lock (_shopMarks) _shopMarks.Add((when, started));
         }
         // Akka.Persistence logs "Failed to persist event …" / "Rejected to persist event …" with the persistence id.
+        // A failure while *replaying* (a read, e.g. SQLite busy under load) is not a second writer: the shop's backoff
+        // supervisor starts it again and it recovers, so only write failures count here.
         if ((line.Contains("Failed to persist", StringComparison.OrdinalIgnoreCase) || line.Contains("Rejected to persist", StringComparison.OrdinalIgnoreCase)
-             || line.Contains("Persistence failure", StringComparison.OrdinalIgnoreCase))
+             || (line.Contains("Persistence failure", StringComparison.OrdinalIgnoreCase) && !line.Contains("when replaying", StringComparison.OrdinalIgnoreCase)))
             && line.Contains("persistenceId [shop]", StringComparison.Ordinal))
             lock (_shopMarks) _journalFailures.Add(line);
     }
