@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.Client;
@@ -87,6 +88,40 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
         Assert.Equal(VmState.Running, shown.State);
         var plants = Assert.IsType<PlantList>(await again.AskAsync(ListPlants.Instance)).Plants;
         Assert.Equal(1, Assert.Single(plants, p => p.Plant == vm.Plant).Vms);
+    }
+
+    [Fact]
+    public async Task A_client_cannot_destroy_another_owners_vm_an_operator_can()
+    {
+        var certs = new TestCertificates(Path.Combine(_data.Path, "certs"));
+        certs.Vmplant.Issue("n1", [PeerCertificates.NodeRole], TimeSpan.FromDays(1));
+        certs.Vmplant.Issue("alice", [PeerCertificates.ClientRole], TimeSpan.FromDays(1));
+        certs.Vmplant.Issue("bob", [PeerCertificates.ClientRole], TimeSpan.FromDays(1));
+        certs.Vmplant.Issue("root", [PeerCertificates.ClientRole, PeerCertificates.OperatorRole], TimeSpan.FromDays(1));
+        await using var node = await StartNodeAsync("n1", certs.NodeEnvironment("n1"));
+        await using var alice = await VmPlantClient.ConnectAsync(certs.ClientConfig("alice"), [node.Receptionist]);
+        await using var bob = await VmPlantClient.ConnectAsync(certs.ClientConfig("bob"), [node.Receptionist]);
+        await using var root = await VmPlantClient.ConnectAsync(certs.ClientConfig("root"), [node.Receptionist]);
+        await WaitForPlantsAsync(alice, 3);
+        var first = Assert.IsType<VmCreated>(await alice.AskAsync(new CreateVm("owned-1", Spec("owned1")))).Vm;
+        var second = Assert.IsType<VmCreated>(await alice.AskAsync(new CreateVm("owned-2", Spec("owned2")))).Vm;
+        Assert.Equal("alice", Assert.IsType<VmInfo>(await bob.AskAsync(new ShowVm(first.VmId))).Owner);
+
+        // Bob may look but not touch; a request claiming to be root without root's signature does not get through either.
+        Assert.Contains("belongs to alice", Assert.IsType<RequestRejected>(await bob.AskAsync(new DestroyVm(first.VmId))).Reason);
+        Assert.Contains("belongs to alice", Assert.IsType<RequestRejected>(await bob.AskAsync(
+            new ConfigureVm("owned-cfg", first.VmId, [new ActionSpec("extra", "set-property", ImmutableSortedDictionary<string, string>.Empty.Add("key", "x"), [], 1)]))).Reason);
+        using (var forger = Attackers.Create("forger", "remote", TestCertificates.Load(certs.Vmplant, "bob")))
+        {
+            var client = Attackers.ClusterClientTo(forger, node.Receptionist.Replace("akka.tcp://", "akka.ssl.tcp://"));
+            var answer = await client.Ask(new ClusterClient.Send(EdgeNode.GatePath, new DestroyVm(first.VmId) { Caller = new Caller("root", true) }), Patience);
+            Assert.Contains("must be signed", Assert.IsType<RequestRejected>(answer).Reason);
+        }
+        Assert.Equal(VmState.Running, Assert.IsType<VmInfo>(await alice.AskAsync(new ShowVm(first.VmId))).State);
+
+        // The owner and an operator may.
+        Assert.IsType<VmDestroyed>(await alice.AskAsync(new DestroyVm(first.VmId)));
+        Assert.IsType<VmDestroyed>(await root.AskAsync(new DestroyVm(second.VmId)));
     }
 
     [Fact]

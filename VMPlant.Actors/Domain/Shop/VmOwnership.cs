@@ -1,6 +1,6 @@
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Domain.Shop;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>
 /// Who may change a VM: its owner (the caller that created it, as the edge verified it) or an operator. A VM created

@@ -1,4 +1,4 @@
-using VMPlant.Actors.Domain.Shop;
+using VMPlant.Actors.Domain;
 using VMPlant.Messages;
 using Xunit;
 
