@@ -7,9 +7,6 @@ namespace VMPlant.Actors.Plant;
 /// <summary>A fake host for libvirt's test driver, written once into the plant's data directory.</summary>
 public sealed record TestNodeSize(int Cpus, long MemoryMiB, long PoolGiB);
 
-/// <summary>A golden image imported at first start: the closure of <paramref name="UpTo"/> within <paramref name="Spec"/>.</summary>
-public sealed record SeedImage(VmSpec Spec, ImmutableArray<string> UpTo);
-
 /// <summary>Everything one plant needs to know about its host and its policies.</summary>
 /// <param name="Uri">libvirt URI, or <see cref="TestNodeUri"/> for a test-driver host kept in <paramref name="DataDir"/>.</param>
 /// <param name="TestNodeDurable">
@@ -34,9 +31,18 @@ public sealed record PlantSettings(
     int SnapshotEvery,
     bool TestNodeDurable = true)
 {
+    /// <summary>
+    /// The path (without address) of the only actor whose awards, destroys and configures this plant obeys — the shop
+    /// singleton; null: any sender (actor specs drive plants from test probes).
+    /// </summary>
+    public string? ShopPath { get; init; }
+
     public const string TestNodeUri = "test-node";
 
     public string BaseImageVolume => "base";
 
     public string PersistenceId => $"plant-{Name}";
+
+    /// <summary>The part of these settings the plant's ledger decides by.</summary>
+    public PlantRules Rules => new(Name, CostModel, CachePolicy, CpuOvercommit, ReservedMemoryMiB, BaseImageVolume, BaseImageGiB);
 }

@@ -5,6 +5,7 @@ using Akka.Pattern;
 using Akka.Cluster;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Plant;
 using VMPlant.Actors.Shop;
 using VMPlant.Host.Configuration;
@@ -22,6 +23,9 @@ public sealed class VmPlantNode : IAsyncDisposable
 {
     public const string SystemName = "vmplant";
     public const string ShopProxyName = "shop-proxy";
+
+    /// <summary>Where the shop runs: the singleton manager's child (a backoff supervisor) and its own child, the ShopActor.</summary>
+    public const string ShopPath = "/user/shop-singleton/shop/shop";
 
     private VmPlantNode(ActorSystem system, EdgeNode edge, NodeSettings settings, IActorRef shopProxy, IReadOnlyList<IActorRef> plants)
     {
@@ -76,7 +80,7 @@ public sealed class VmPlantNode : IAsyncDisposable
             ShopProxyName);
 
         var plants = plantSettings.Select(p => system.ActorOf(BackoffSupervisor.Props(
-                Backoff.OnStop(PlantActor.Props(p, proxy), "plant", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)),
+                Backoff.OnStop(PlantActor.Props(p with { ShopPath = ShopPath }, proxy), "plant", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)),
             $"plant-{p.Name}")).ToList();
         var edge = EdgeNode.Start(config, proxy);
         system.Log.Info("VMPlant node {Address} up: roles [{Roles}], plants [{Plants}], data in {DataDir}; clients at {Edge}",
