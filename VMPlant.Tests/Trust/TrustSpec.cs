@@ -125,6 +125,37 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task The_sample_client_works_over_TLS_with_a_client_certificate_and_signed_requests()
+    {
+        var certs = new TestCertificates(Path.Combine(_data.Path, "certs"));
+        certs.Vmplant.Issue("n1", [PeerCertificates.NodeRole], TimeSpan.FromDays(1));
+        certs.Vmplant.Issue("carol", [PeerCertificates.ClientRole], TimeSpan.FromDays(1));
+        await using var node = await StartNodeAsync("n1", certs.NodeEnvironment("n1"));
+        await using (var probe = await VmPlantClient.ConnectAsync(certs.ClientConfig("carol"), [node.Receptionist]))
+            await WaitForPlantsAsync(probe, 3);
+
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var sample = Path.Combine(RepoPaths.Root, "samples", "VMPlant.SampleClient", "bin", tfm.Parent!.Name, tfm.Name, "VMPlant.SampleClient.dll");
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { sample, Path.Combine(RepoPaths.Examples, "debian-mpi.conf"), node.Receptionist.Replace("akka.tcp://", "akka.ssl.tcp://") })
+            info.ArgumentList.Add(arg);
+        info.Environment["VMPLANT_TLS_CA"] = certs.Vmplant.CaCertificate;
+        info.Environment["VMPLANT_CLIENT_CERTIFICATE"] = certs.Vmplant.CertificateOf("carol");
+        info.Environment["VMPLANT_CLIENT_PRIVATE_KEY"] = certs.Vmplant.KeyOf("carol");
+        info.Environment["VMPLANT_TLS_PASSWORD_FILE"] = certs.Vmplant.PasswordFile;
+        using var client = System.Diagnostics.Process.Start(info)!;
+        var stdout = client.StandardOutput.ReadToEndAsync();
+        var stderr = client.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(Patience);
+        await client.WaitForExitAsync(deadline.Token);
+        var text = await stdout;
+        Echo(text);
+        Echo(await stderr);
+        Assert.Equal(0, client.ExitCode);
+        Assert.Contains("destroyed ", text);
+    }
+
+    [Fact]
     public async Task Outsiders_poison_pills_and_direct_destroys_reach_neither_plants_nor_shop()
     {
         await using var node = await StartNodeAsync("node", new Dictionary<string, string>());
