@@ -8,6 +8,7 @@ var root = new RootCommand("VMPlant: VM provisioning broker that reuses configur
     CommonOptions.Json,
     ServeCommand.Create(),
     EventsCommand.Create(),
+    CertsCommand.Create(),
 };
 foreach (var command in ClientCommands.All()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

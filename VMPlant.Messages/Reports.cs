@@ -23,7 +23,11 @@ public sealed record VmInfo(
     ResourceSpec Resources,
     string ImageId,
     ImmutableArray<PerformedAction> Actions,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The caller that created the VM (see <see cref="Caller"/>); null: created anonymously.</summary>
+    public string? Owner { get; init; }
+}
 
 /// <summary>A plant's offer for a request: the cheapest way it can finish the VM.</summary>
 public sealed record BidSummary(

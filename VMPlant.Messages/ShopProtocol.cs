@@ -3,13 +3,37 @@ using System.Collections.Immutable;
 namespace VMPlant.Messages;
 
 /// <summary>Create a VM. <paramref name="RequestId"/> makes retries safe: the same id always yields the first outcome.</summary>
-public sealed record CreateVm(string RequestId, VmSpec Spec) : IVmPlantMessage;
+public sealed record CreateVm(string RequestId, VmSpec Spec) : IVmPlantMessage, IAuthorizedRequest
+{
+    public Caller? Caller { get; init; }
+
+    public ClientCredential? Credential { get; init; }
+
+    public IAuthorizedRequest WithCaller(Caller? caller) => this with { Caller = caller, Credential = null };
+
+    public IAuthorizedRequest WithCredential(ClientCredential credential) => this with { Credential = credential };
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string SigningText => $"create|{RequestId}";
+}
 
 /// <summary>Collect bids for a spec without creating anything.</summary>
 public sealed record EstimateVm(VmSpec Spec) : IVmPlantMessage;
 
 /// <summary>Run further actions on an existing VM; they may depend on the VM's existing action ids.</summary>
-public sealed record ConfigureVm(string RequestId, string VmId, ImmutableArray<ActionSpec> Actions) : IVmPlantMessage;
+public sealed record ConfigureVm(string RequestId, string VmId, ImmutableArray<ActionSpec> Actions) : IVmPlantMessage, IAuthorizedRequest
+{
+    public Caller? Caller { get; init; }
+
+    public ClientCredential? Credential { get; init; }
+
+    public IAuthorizedRequest WithCaller(Caller? caller) => this with { Caller = caller, Credential = null };
+
+    public IAuthorizedRequest WithCredential(ClientCredential credential) => this with { Credential = credential };
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string SigningText => $"configure|{RequestId}|{VmId}";
+}
 
 public sealed record ShowVm(string VmId) : IVmPlantMessage;
 
@@ -18,7 +42,19 @@ public sealed record ListVms(ImmutableArray<VmFilter> Where) : IVmPlantMessage;
 
 public sealed record VmFilter(string Key, string Value);
 
-public sealed record DestroyVm(string VmId) : IVmPlantMessage;
+public sealed record DestroyVm(string VmId) : IVmPlantMessage, IAuthorizedRequest
+{
+    public Caller? Caller { get; init; }
+
+    public ClientCredential? Credential { get; init; }
+
+    public IAuthorizedRequest WithCaller(Caller? caller) => this with { Caller = caller, Credential = null };
+
+    public IAuthorizedRequest WithCredential(ClientCredential credential) => this with { Credential = credential };
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string SigningText => $"destroy|{VmId}";
+}
 
 public sealed record ListPlants : IVmPlantMessage
 {

@@ -107,12 +107,12 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private void Ready()
     {
         Command<RequestBid>(request => Decide(_ledger.Bid(request, DateTimeOffset.UtcNow), Sender));
-        Command<Award>(OnAward);
+        Command<Award>(award => { if (FromShop(award)) OnAward(award); });
         Command<BuildOutcome>(OnBuildOutcome);
         Command<ImageCopied>(copied => Decide(_ledger.Copied(copied), Self));
-        Command<ConfigurePlantVm>(OnConfigure);
+        Command<ConfigurePlantVm>(configure => { if (FromShop(configure)) OnConfigure(configure); });
         Command<Reconfigured>(done => Decide(_ledger.Reconfigured(done.Outcome, done.Spec), done.ReplyTo));
-        Command<DestroyVm>(OnDestroy);
+        Command<DestroyVm>(destroy => { if (FromShop(destroy)) OnDestroy(destroy); });
         Command<VmRemovalDone>(done =>
         {
             _removing.Remove(done.VmId, out var waiting);
@@ -128,6 +128,15 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         Command<ListPlantVms>(_ => Sender.Tell(_ledger.Vms()));
         Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
         HandleSnapshotHousekeeping(_log, $"Plant {_settings.Name}");
+    }
+
+    /// <summary>Awards, destroys and configures are obeyed only from the shop singleton (<see cref="PlantSettings.ShopPath"/>).</summary>
+    private bool FromShop(object command)
+    {
+        if (_settings.ShopPath is not { } shop || Sender.Path.ToStringWithoutAddress() == shop) return true;
+        _log.Warning("Plant {Plant}: ignored {Command} from {Sender}: a plant takes awards, destroys and configures only from the shop",
+            _settings.Name, command.GetType().Name, Sender.Path);
+        return false;
     }
 
     private void OnAward(Award award)

@@ -31,6 +31,12 @@ public sealed record PlantSettings(
     int SnapshotEvery,
     bool TestNodeDurable = true)
 {
+    /// <summary>
+    /// The path (without address) of the only actor whose awards, destroys and configures this plant obeys — the shop
+    /// singleton; null: any sender (actor specs drive plants from test probes).
+    /// </summary>
+    public string? ShopPath { get; init; }
+
     public const string TestNodeUri = "test-node";
 
     public string BaseImageVolume => "base";

@@ -28,6 +28,7 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
     private Queue<BidSummary> _ranked = new();
     private BidSummary? _current;
     private bool _journaled;
+    private int _round = 1;
 
     public AuctionActor(AuctionRequest request, IReadOnlyDictionary<string, IActorRef> plants, ShopSettings settings)
     {
@@ -50,9 +51,14 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
             Finish("no plants are registered with the shop");
             return;
         }
+        RequestBids();
+        if (!_request.EstimateOnly) RequestTrace.Mark(_request.RequestId, TracePoint.BidsRequested);
+    }
+
+    private void RequestBids()
+    {
         foreach (var plant in _plants.Values)
             plant.Tell(new RequestBid(_request.RequestId, _request.Spec));
-        if (!_request.EstimateOnly) RequestTrace.Mark(_request.RequestId, TracePoint.BidsRequested);
         Timers.StartSingleTimer(Timeout.Instance, Timeout.Instance, _settings.BidTimeout);
     }
 
@@ -151,7 +157,16 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
     {
         if (!_ranked.TryDequeue(out _current))
         {
-            Finish(_bids.Count == 0 ? "no plant can host this VM" : "every plant that bid refused the award");
+            var (rebid, failure) = AwardRetry.Default.AfterRound(_round, _bids.Count, _declines);
+            if (failure is not null)
+            {
+                Finish(failure);
+                return;
+            }
+            _log.Info("Every plant that bid for {RequestId} refused the award (round {Round}); bidding again in {Delay} ms",
+                _request.RequestId, _round, rebid!.Value.TotalMilliseconds);
+            Become(BackingOff);
+            Timers.StartSingleTimer(Rebid.Instance, Rebid.Instance, rebid.Value);
             return;
         }
         RequestTrace.Mark(_request.RequestId, TracePoint.AwardSent);
@@ -159,6 +174,27 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
         Context.Parent.Tell(new AwardOffer(_request.RequestId, _current.Plant, BidRanking.Rank(_bids).ToImmutableArray(), Declines()));
         _plants[_current.Plant].Tell(new Award(_request.RequestId, _request.VmId, _request.Spec), Context.Parent);
         Timers.StartSingleTimer(Timeout.Instance, Timeout.Instance, _settings.AwardTimeout);
+    }
+
+    /// <summary>Between rounds: answers to the previous round change nothing; then a fresh round of bids.</summary>
+    private void BackingOff()
+    {
+        Receive<Rebid>(_ =>
+        {
+            _round++;
+            _bids.Clear();
+            _declines.Clear();
+            _answered.Clear();
+            _current = null;
+            Become(Collecting);
+            RequestBids();
+        });
+        Receive<RequestJournaled>(_ => { });
+        Receive<Bid>(_ => { });
+        Receive<Decline>(_ => { });
+        Receive<AwardAccepted>(_ => { });
+        Receive<AwardRefused>(_ => { });
+        Receive<Timeout>(_ => { });
     }
 
     private void Finish(string reason)
@@ -175,6 +211,11 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
     private sealed record Timeout
     {
         public static readonly Timeout Instance = new();
+    }
+
+    private sealed record Rebid
+    {
+        public static readonly Rebid Instance = new();
     }
 }
 

@@ -91,5 +91,11 @@ public static class ClientCommands
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Unreachable;
         }
+        catch (ConfigurationException e)
+        {
+            // e.g. vmplant.tls names a certificate that cannot be loaded: nothing was sent.
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
     }
 }

@@ -13,7 +13,7 @@ public static class CommonOptions
 
     public static readonly Option<string[]> Node = new("--node")
     {
-        Description = "Receptionist address of a running node, e.g. akka.tcp://vmplant@127.0.0.1:4053/system/receptionist (repeatable)",
+        Description = "Edge receptionist of a running node, e.g. akka.tcp://vmplant-edge@127.0.0.1:4054/system/receptionist (repeatable)",
         Recursive = true,
         AllowMultipleArgumentsPerToken = false,
     };

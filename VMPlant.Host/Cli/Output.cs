@@ -52,6 +52,7 @@ public static class Output
         .AppendLine($"{vm.VmId}  ({vm.Name})")
         .AppendLine($"  state     : {vm.State.ToString().ToLowerInvariant()}")
         .AppendLine($"  plant     : {vm.Plant}")
+        .AppendLine($"  owner     : {vm.Owner ?? "(anonymous)"}")
         .AppendLine($"  resources : {vm.Resources.Vcpus} vCPU, {vm.Resources.MemoryMiB} MiB, {vm.Resources.DiskGiB} GiB")
         .AppendLine($"  image     : {vm.ImageId}")
         .AppendLine($"  created   : {vm.CreatedAt:u}")

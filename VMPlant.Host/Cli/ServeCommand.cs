@@ -17,7 +17,7 @@ public static class ServeCommand
         var port = new Option<int?>("--port", "-p") { Description = "Remoting port (default from config: 4053; 0 = any free port)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the journal and test-driver hosts" };
         var httpPort = new Option<int?>("--http-port") { Description = "HTTP port for health probes (default from config: 8558; 0 = any free port)" };
-        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client receptionist") { port, dataDir, httpPort };
+        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client edge") { port, dataDir, httpPort };
         serve.SetAction(async (parse, cancellation) =>
         {
             var overrides = new List<string>();
@@ -37,7 +37,7 @@ public static class ServeCommand
             var address = Akka.Cluster.Cluster.Get(node.System).SelfAddress;
             if (node.Http is { } http) Console.WriteLine($"{HttpLinePrefix}{http.Url} (dashboard /, /health/live, /health/ready{(http.ServesMetrics ? ", /metrics" : "")})");
             Console.WriteLine($"VMPlant node listening on {address}");
-            Console.WriteLine($"clients connect to {address}/system/receptionist");
+            Console.WriteLine($"clients connect to {Akka.Cluster.Cluster.Get(node.Edge.System).SelfAddress}/system/receptionist");
             Console.WriteLine("press Ctrl-C to stop");
             // Ctrl-C or SIGTERM cancels the delay; then the node leaves gracefully.
             await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), node.System.WhenTerminated);

@@ -66,6 +66,16 @@ public static class NodeConfig
         ["VMPLANT_HTTP_HOSTNAME"] = ("vmplant.http.hostname", false),
         ["VMPLANT_HTTP_PORT"] = ("vmplant.http.port", false),
         ["VMPLANT_METRICS"] = ("vmplant.http.metrics", false),
+        ["VMPLANT_EDGE_PORT"] = ("vmplant.edge.port", false),
+        // TLS (the key's password: VMPLANT_TLS_PASSWORD, read directly, never placed in the configuration).
+        ["VMPLANT_TLS"] = ("vmplant.tls.enabled", false),
+        ["VMPLANT_TLS_DIR"] = ("vmplant.tls.directory", false),
+        ["VMPLANT_TLS_CA"] = ("vmplant.tls.ca-certificate", false),
+        ["VMPLANT_TLS_CERTIFICATE"] = ("vmplant.tls.certificate", false),
+        ["VMPLANT_TLS_PRIVATE_KEY"] = ("vmplant.tls.private-key", false),
+        ["VMPLANT_TLS_PASSWORD_FILE"] = ("vmplant.tls.password-file", false),
+        ["VMPLANT_CLIENT_CERTIFICATE"] = ("vmplant.client.tls.certificate", false),
+        ["VMPLANT_CLIENT_PRIVATE_KEY"] = ("vmplant.client.tls.private-key", false),
     };
 
     /// <summary>Plugin ids of the shop's own journal and snapshot store (used when vmplant.shop.persistence.connection-string is set).</summary>

@@ -1,36 +1,45 @@
+using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Event;
+using Akka.Pattern;
 using Akka.Cluster;
-using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
-using Akka.Event;
 using VMPlant.Actors.Domain;
 using VMPlant.Actors.Plant;
 using VMPlant.Actors.Shop;
 using VMPlant.Host.Configuration;
 using VMPlant.Host.Http;
+using VMPlant.Host.Security;
 
 namespace VMPlant.Host.Node;
 
 /// <summary>
 /// One VMPlant cluster member: the shop singleton (on shop nodes), a singleton proxy, the plants configured for
-/// this node, and the cluster-client receptionist through which the CLI and other actor systems reach the shop.
+/// this node, and the edge (<see cref="EdgeNode"/>) through which the CLI and other actor systems reach the shop.
+/// The shop and each plant run under a backoff supervisor, so whatever stops or crashes them, they come back and
+/// recover from their journals.
 /// </summary>
 public sealed class VmPlantNode : IAsyncDisposable
 {
     public const string SystemName = "vmplant";
     public const string ShopProxyName = "shop-proxy";
-    public const string ShopProxyPath = "/user/" + ShopProxyName;
 
-    private VmPlantNode(ActorSystem system, NodeSettings settings, IActorRef shopProxy, IReadOnlyList<IActorRef> plants)
+    /// <summary>Where the shop runs: the singleton manager's child (a backoff supervisor) and its own child, the ShopActor.</summary>
+    public const string ShopPath = "/user/shop-singleton/shop/shop";
+
+    private VmPlantNode(ActorSystem system, EdgeNode edge, NodeSettings settings, IActorRef shopProxy, IReadOnlyList<IActorRef> plants)
     {
         System = system;
+        Edge = edge;
         Settings = settings;
         ShopProxy = shopProxy;
         Plants = plants;
     }
 
     public ActorSystem System { get; }
+
+    public EdgeNode Edge { get; }
 
     public NodeSettings Settings { get; }
 
@@ -50,16 +59,22 @@ public sealed class VmPlantNode : IAsyncDisposable
         Directory.CreateDirectory(settings.DataDir);
         SqliteJournal.EnableWriteAheadLog(config);
 
-        var system = ActorSystem.Create(SystemName, config);
+        // With TLS on, only certificates with the node role may connect to the cluster port.
+        var system = TransportSecurity.CreateSystem(SystemName, config, ImmutableHashSet.Create(PeerCertificates.NodeRole));
         var cluster = Cluster.Get(system);
         if (settings.SeedNodes.IsEmpty) cluster.Join(cluster.SelfAddress);
-        else cluster.JoinSeedNodes(settings.SeedNodes.Select(Address.Parse));
+        else cluster.JoinSeedNodes(settings.SeedNodes.Select(seed => Address.Parse(TransportSecurity.WithProtocol(seed, config))));
 
         if (settings.IsShop)
         {
             system.ActorOf(ShopJournalWarmup.Props(shopSettings), "shop-journal-warmup");
+            // The singleton is a backoff supervisor that restarts the shop whenever it stops (a crash, a failed journal
+            // write, a stray PoisonPill); StopShop, the hand-over message, is passed to the shop and then ends both.
+            var supervisedShop = BackoffSupervisor.Props(
+                Backoff.OnStop(ShopActor.Props(shopSettings), "shop", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)
+                    .WithFinalStopMessage(message => message is StopShop));
             system.ActorOf(ClusterSingletonManager.Props(
-                    ShopActor.Props(shopSettings),
+                    supervisedShop,
                     StopShop.Instance,
                     ClusterSingletonManagerSettings.Create(system).WithRole("shop").WithSingletonName("shop")),
                 "shop-singleton");
@@ -68,12 +83,15 @@ public sealed class VmPlantNode : IAsyncDisposable
                 "/user/shop-singleton",
                 ClusterSingletonProxySettings.Create(system).WithRole("shop").WithSingletonName("shop")),
             ShopProxyName);
-        ClusterClientReceptionist.Get(system).RegisterService(proxy);
 
-        var plants = plantSettings.Select(p => system.ActorOf(PlantActor.Props(p, proxy), $"plant-{p.Name}")).ToList();
-        system.Log.Info("VMPlant node {Address} up: roles [{Roles}], plants [{Plants}], data in {DataDir}",
-            settings.Address, string.Join(", ", settings.Roles), string.Join(", ", plantSettings.Select(p => p.Name)), settings.DataDir);
-        var node = new VmPlantNode(system, settings, proxy, plants);
+        var plants = plantSettings.Select(p => system.ActorOf(BackoffSupervisor.Props(
+                Backoff.OnStop(PlantActor.Props(p with { ShopPath = ShopPath }, proxy), "plant", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)),
+            $"plant-{p.Name}")).ToList();
+        var edge = EdgeNode.Start(config, proxy);
+        system.Log.Info("VMPlant node {Address} up: roles [{Roles}], plants [{Plants}], data in {DataDir}; clients at {Edge}",
+            cluster.SelfAddress, string.Join(", ", settings.Roles), string.Join(", ", plantSettings.Select(p => p.Name)), settings.DataDir,
+            Cluster.Get(edge.System).SelfAddress);
+        var node = new VmPlantNode(system, edge, settings, proxy, plants);
         if (httpSettings.Enabled) node.StartHttp(httpSettings);
         return node;
     }
@@ -88,15 +106,17 @@ public sealed class VmPlantNode : IAsyncDisposable
         catch (Exception)
         {
             // A node that cannot serve its probes must not linger half started.
+            Edge.StopAsync().Wait(TimeSpan.FromSeconds(30));
             CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(30));
             throw;
         }
     }
 
-    /// <summary>Stops the HTTP endpoints, leaves the cluster gracefully (handing the singleton over) and terminates the actor system.</summary>
+    /// <summary>Stops the HTTP endpoints and the edge, leaves the cluster gracefully (handing the singleton over) and terminates the actor system.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Http is not null) await Http.DisposeAsync();
+        await Edge.StopAsync();
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
     }
 }

@@ -25,11 +25,13 @@ public sealed class InProcessNode : IAsyncDisposable
     public static async Task<InProcessNode> StartAsync(string dataDir, string plantsHocon, int expectedPlants, string extraHocon = "")
     {
         var port = FreePort.Next();
+        var edgePort = FreePort.Next();
         var configFile = Path.Combine(dataDir, "node.conf");
         await File.WriteAllTextAsync(configFile, $"""
             vmplant.node.port = {port}
             vmplant.node.data-dir = "{dataDir}"
-            vmplant.client.contact-points = ["akka.tcp://vmplant@127.0.0.1:{port}/system/receptionist"]
+            vmplant.edge.port = {edgePort}
+            vmplant.client.contact-points = ["akka.tcp://vmplant-edge@127.0.0.1:{edgePort}/system/receptionist"]
             vmplant.shop.bid-timeout = 3s
             vmplant.http.port = 0
             akka.loglevel = WARNING

@@ -1,14 +1,17 @@
 // VMPlant sample client: an actor system that is NOT a cluster member talks to a VMPlant cluster through the
 // cluster-client receptionist. It creates a VM from a HOCON spec, shows it, lists VMs and destroys it.
 //
-//   dotnet VMPlant.SampleClient.dll SPEC.conf akka.tcp://vmplant@127.0.0.1:4053/system/receptionist [more receptionists…]
+//   dotnet VMPlant.SampleClient.dll SPEC.conf akka.tcp://vmplant-edge@127.0.0.1:4054/system/receptionist [more receptionists…]
 //
 // Exit code 0 when every step got the expected answer, 1 otherwise, 2 on bad arguments.
 using System.Collections.Immutable;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
+using Akka.Remote.Transport.DotNetty;
 using VMPlant.Actors.Domain;
 using VMPlant.Messages;
 
@@ -39,7 +42,38 @@ var config = ConfigurationFactory.ParseString("""
     // ClusterClient settings and the binding of its envelopes (they travel as pub-sub messages).
     .WithFallback(ClusterClientReceptionist.DefaultConfig())
     .WithFallback(DistributedPubSub.DefaultConfig());
-using var system = ActorSystem.Create("sample-client", config);
+// With TLS (VMPLANT_TLS_CA, VMPLANT_CLIENT_CERTIFICATE, VMPLANT_CLIENT_PRIVATE_KEY and the key's password in
+// VMPLANT_TLS_PASSWORD or VMPLANT_TLS_PASSWORD_FILE, as `vmplant certs` makes them): mutual TLS that accepts only
+// node certificates of that CA, and requests that change a VM signed with the client certificate (the edge takes the
+// caller, who will own the VM, from the signature).
+var tls = TlsFromEnvironment();
+using var system = tls is null
+    ? ActorSystem.Create("sample-client", config)
+    : ActorSystem.Create("sample-client", BootstrapSetup.Create()
+        .WithConfig(ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.enable-ssl = on").WithFallback(config))
+        .And(new DotNettySslSetup(tls.Value.Own, false, true, false, (peer, _, _, _, _) => peer is not null && IsNodeOf(tls.Value.Authority, peer))));
+
+static (X509Certificate2 Own, X509Certificate2 Authority)? TlsFromEnvironment()
+{
+    if (Environment.GetEnvironmentVariable("VMPLANT_CLIENT_CERTIFICATE") is not { Length: > 0 } certificate) return null;
+    var password = Environment.GetEnvironmentVariable("VMPLANT_TLS_PASSWORD")
+                   ?? File.ReadAllText(Environment.GetEnvironmentVariable("VMPLANT_TLS_PASSWORD_FILE")!).TrimEnd('\n');
+    using var pem = X509Certificate2.CreateFromEncryptedPemFile(certificate, password, Environment.GetEnvironmentVariable("VMPLANT_CLIENT_PRIVATE_KEY"));
+    return (X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null),
+        X509CertificateLoader.LoadCertificateFromFile(Environment.GetEnvironmentVariable("VMPLANT_TLS_CA")!));
+}
+
+// The peer must chain to our CA (not the OS store) and carry the node role (OU=node).
+static bool IsNodeOf(X509Certificate2 authority, X509Certificate2 peer)
+{
+    using var chain = new X509Chain();
+    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+    chain.ChainPolicy.CustomTrustStore.Add(authority);
+    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+    return chain.Build(peer) && chain.ChainElements[^1].Certificate.Thumbprint == authority.Thumbprint
+           && peer.SubjectName.EnumerateRelativeDistinguishedNames()
+               .Any(rdn => rdn.GetSingleElementType().Value == "2.5.4.11" && rdn.GetSingleElementValue() == "node");
+}
 
 // 3. A ClusterClient with the receptionists as initial contacts; list several nodes so any one of them will do.
 var contacts = args.Skip(1).Select(ActorPath.Parse).ToImmutableHashSet();
@@ -49,11 +83,13 @@ var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(sys
 // way), so an unanswered request is simply sent again: that carries the client across a shop failover.
 async Task<object> Ask(IVmPlantMessage request)
 {
+    if (tls is not null && request is IAuthorizedRequest change)
+        request = (IVmPlantMessage)change.WithCredential(ClientCredential.For(change, tls.Value.Own, DateTimeOffset.UtcNow));
     for (var attempt = 1; ; attempt++)
     {
         try
         {
-            return await client.Ask(new ClusterClient.Send("/user/shop-proxy", request), TimeSpan.FromSeconds(5));
+            return await client.Ask(new ClusterClient.Send("/user/edge/gate", request), TimeSpan.FromSeconds(5));
         }
         catch (AskTimeoutException) when (attempt < 6)
         {

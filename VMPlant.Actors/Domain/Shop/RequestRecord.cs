@@ -24,6 +24,9 @@ public sealed record RequestRecord(
     VmCreated? Created,
     CreateVmFailed? Failure)
 {
+    /// <summary>Who the VM belongs to once built (see <see cref="RequestAccepted.Owner"/>).</summary>
+    public string? Owner { get; init; }
+
     /// <summary>The answer every requester of this id gets, once there is one.</summary>
     [JsonIgnore]
     public IVmPlantMessage? Outcome => (IVmPlantMessage?)Created ?? Failure;

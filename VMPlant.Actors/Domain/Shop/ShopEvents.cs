@@ -6,7 +6,11 @@ namespace VMPlant.Actors.Domain;
 
 /// <summary>The shop took responsibility for a request; from here on it is never forgotten.</summary>
 [EventVersion(1)]
-public sealed record RequestAccepted(string RequestId, string VmId, VmSpec Spec, DateTimeOffset At) : IVmPlantEvent;
+public sealed record RequestAccepted(string RequestId, string VmId, VmSpec Spec, DateTimeOffset At) : IVmPlantEvent
+{
+    /// <summary>Who the VM will belong to (the verified caller); null: anonymous. Absent in events written before owners existed.</summary>
+    public string? Owner { get; init; }
+}
 
 /// <summary>A plant accepted the award; the bids that led there are kept for the requester's report.</summary>
 [EventVersion(1)]

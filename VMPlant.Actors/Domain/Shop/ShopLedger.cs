@@ -118,7 +118,8 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
             return new ShopDecision<TRequester>(Wait(create.RequestId, requester)) { Repeat = known.Outcome is not null };
         if (Validate(create.RequestId, create.Spec) is { } rejection)
             return new ShopDecision<TRequester>(this) { Reply = rejection };
-        var accepted = new RequestAccepted(create.RequestId, VmIdFor(create.RequestId, create.Spec.Name), create.Spec, now);
+        // The VM will belong to the caller the edge verified (null: anonymous).
+        var accepted = new RequestAccepted(create.RequestId, VmIdFor(create.RequestId, create.Spec.Name), create.Spec, now) { Owner = create.Caller?.Name };
         return Decide(accepted, Wait(create.RequestId, requester)) with { Auction = AuctionStep.Start };
     }
 
@@ -206,6 +207,8 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
             return new ShopDecision<TRequester>(this) { ReplyAfterJournal = outcome };
         if (!Decided.Vms.TryGetValue(configure.VmId, out var vm) || vm.State != VmState.Running)
             return new ShopDecision<TRequester>(this) { ReplyAfterJournal = new VmNotFound(configure.VmId) };
+        if (VmOwnership.Refusal(configure.Caller, vm.Owner, vm.VmId) is { } notYours)
+            return new ShopDecision<TRequester>(this) { ReplyAfterJournal = new RequestRejected(configure.RequestId, notYours) };
         if (!reachable(vm.Plant))
             return new ShopDecision<TRequester>(this) { Reply = Unreachable(configure.RequestId, vm) };
         return new ShopDecision<TRequester>(Wait(configure.RequestId, requester))
@@ -219,6 +222,8 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
     {
         if (!Decided.Vms.TryGetValue(destroy.VmId, out var vm) || vm.State == VmState.Destroyed)
             return new ShopDecision<TRequester>(this) { ReplyAfterJournal = new VmNotFound(destroy.VmId) };
+        if (VmOwnership.Refusal(destroy.Caller, vm.Owner, vm.VmId) is { } notYours)
+            return new ShopDecision<TRequester>(this) { ReplyAfterJournal = new RequestRejected(destroy.VmId, notYours) };
         if (!reachable(vm.Plant))
             return new ShopDecision<TRequester>(this) { Reply = Unreachable(destroy.VmId, vm) };
         var waiting = Destroying.GetValueOrDefault(destroy.VmId);

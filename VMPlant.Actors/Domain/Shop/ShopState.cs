@@ -18,15 +18,15 @@ public sealed record ShopState(
         RequestAccepted a => this with
         {
             Requests = Requests.SetItem(a.RequestId, new RequestRecord(a.RequestId, a.VmId, a.Spec, RequestStatus.Accepted, null,
-                ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty, null, null)),
+                ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty, null, null) { Owner = a.Owner }),
         },
         RequestAwarded w => WithRequest(w.RequestId, r => r with { Status = RequestStatus.Awarded, Plant = w.Plant, Bids = w.Bids, Declines = w.Declines }),
         RequestCompleted c => WithRequest(c.RequestId, r => Finished(r) with
             {
                 Status = RequestStatus.Completed,
                 Plant = c.Vm.Plant,
-                Created = new VmCreated(c.RequestId, c.Vm, c.Report),
-            }) with { Vms = Vms.SetItem(c.Vm.VmId, c.Vm) },
+                Created = new VmCreated(c.RequestId, c.Vm with { Owner = r.Owner }, c.Report),
+            }) with { Vms = Vms.SetItem(c.Vm.VmId, c.Vm with { Owner = Requests.GetValueOrDefault(c.RequestId)?.Owner }) },
         RequestFailed f => WithRequest(f.RequestId, r => Finished(r) with
         {
             Status = RequestStatus.Failed,
@@ -36,7 +36,8 @@ public sealed record ShopState(
         {
             Requests = Requests.SetItem(c.RequestId, new RequestRecord(c.RequestId, c.Vm.VmId, null, RequestStatus.Completed, c.Vm.Plant,
                 ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty, new VmCreated(c.RequestId, c.Vm, c.Report), null)),
-            Vms = Vms.SetItem(c.Vm.VmId, c.Vm),
+            // A configured VM keeps its owner.
+            Vms = Vms.SetItem(c.Vm.VmId, c.Vm with { Owner = Vms.GetValueOrDefault(c.Vm.VmId)?.Owner }),
         },
         VmDeleted d => Vms.TryGetValue(d.VmId, out var vm) ? this with { Vms = Vms.SetItem(d.VmId, vm with { State = VmState.Destroyed }) } : this,
         _ => throw new ArgumentException($"shop state cannot apply {e.GetType().Name}"),

@@ -100,7 +100,7 @@ public sealed class BenchNode : IAsyncDisposable
 
     public Address Address => Cluster.Get(Node.System).SelfAddress;
 
-    public string Receptionist => $"{Address}/system/receptionist";
+    public string Receptionist => Node.Edge.Receptionist;
 
     public static BenchNode Start(BenchNodeLayout layout, string? operatorConfig)
     {
