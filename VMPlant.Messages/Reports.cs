@@ -12,8 +12,14 @@ public enum VmState
     Lost,
 }
 
-/// <summary>An action a VM has performed, with its content identity.</summary>
-public sealed record PerformedAction(string Id, string Kind, string Identity);
+/// <summary>An action a VM has performed, with its content identity; <paramref name="Output"/> when a real plant performed it for this VM.</summary>
+public sealed record PerformedAction(string Id, string Kind, string Identity, ActionOutput? Output = null);
+
+/// <summary>How performing one action went on a real plant: exit code, seconds, and the tails of its output.</summary>
+public sealed record ActionOutput(int ExitCode, double Seconds, string Stdout, string Stderr);
+
+/// <summary>What a real guest reported about itself when it booted (see vmplant-init), and its console's last lines.</summary>
+public sealed record GuestReport(double BootSeconds, ImmutableArray<string> Facts, string ConsoleTail);
 
 public sealed record VmInfo(
     string VmId,
@@ -23,7 +29,8 @@ public sealed record VmInfo(
     ResourceSpec Resources,
     string ImageId,
     ImmutableArray<PerformedAction> Actions,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    GuestReport? Guest = null);
 
 /// <summary>A plant's offer for a request: the cheapest way it can finish the VM.</summary>
 public sealed record BidSummary(

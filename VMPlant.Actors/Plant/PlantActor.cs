@@ -22,7 +22,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
     private PlantState _state;
-    private PlantHypervisor? _hypervisor;
+    private IPlantHypervisor? _hypervisor;
     private string _hypervisorError = "not connected yet";
     private Capacity _hostSize = new(0, 0, 0);
     // Image volumes being copied (image id → GiB), not yet journaled as images: capacity counts their disk, and
@@ -83,7 +83,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     {
         try
         {
-            _hypervisor = PlantHypervisor.Connect(_settings);
+            _hypervisor = PlantHypervisors.Connect(_settings);
             _hostSize = _hypervisor.ReadHostSize();
             _hypervisor.EnsureBaseImage(_settings.BaseImageVolume, _settings.BaseImageGiB);
             ImportSeedImages();
@@ -164,7 +164,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             _log.Info("Plant {Plant}: {VmId} will save its core as image {ImageId} ({Actions} actions) before the rest",
                 _settings.Name, plan.VmId, core.ImageId, core.Actions.Count);
         var self = Self;
-        var builder = new VmBuilder(_hypervisor!, _settings.Name, _settings.ActionTimeScale);
+        var builder = _hypervisor!.Builder(_settings.Name, _settings.ActionTimeScale);
         var stopping = _stopping.Token;
         // The whole build (libvirt calls included) runs on the thread pool, so bids never wait behind it.
         Task.Run(() => builder.BuildAsync(plan with { Core = core }, copied => self.Tell(copied), stopping)).PipeTo(self);
@@ -221,6 +221,11 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         if (match is null)
         {
             reason = "no usable image (the base image is missing)";
+            return null;
+        }
+        if (_hypervisor.Refusal(match) is { } refusal)
+        {
+            reason = refusal;
             return null;
         }
         plan = new BuildPlan(requestId, "", dag, match, DateTimeOffset.UtcNow);
@@ -338,6 +343,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         PersistAll(volumes.Keys.Select(imageId => new ImageEvicted(imageId, "cache over its size budget")), e =>
         {
             _state = _state.Apply(e);
+            _log.Info("Plant {Plant} evicted golden image {ImageId}: {Reason}", _settings.Name, e.ImageId, e.Reason);
             if (_hypervisor is not { } hypervisor) return;
             var volume = volumes[e.ImageId];
             Task.Run(() => hypervisor.DeleteVolume(volume))
@@ -378,7 +384,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         var current = new GoldenImage(vm.ImageId, vm.Volume, reused.Select(a => a.Identity).ToImmutableHashSet(), reused.Sum(a => a.Cost), 0, vm.Info.CreatedAt);
         var plan = new BuildPlan(request.RequestId, vm.VmId, extended, new ImageMatch(current, missing.Sum(a => a.Cost), reused, missing), vm.Info.CreatedAt);
         var spec = vm.Spec with { Actions = vm.Spec.Actions.AddRange(request.Actions) };
-        new VmBuilder(_hypervisor, _settings.Name, _settings.ActionTimeScale)
+        _hypervisor.Builder(_settings.Name, _settings.ActionTimeScale)
             .ExtendAsync(plan, vm.Info.Actions, _stopping.Token)
             .PipeTo(Self, success: outcome => new Reconfigured(outcome, spec, replyTo));
     }
@@ -474,7 +480,16 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             var identities = closure.Select(a => a.Identity).ToImmutableHashSet();
             var imageId = ImageIds.For(identities);
             if (_state.Images.ContainsKey(imageId)) continue;
-            var size = _hypervisor!.PublishImage(_settings.BaseImageVolume, imageId);
+            long size;
+            try
+            {
+                size = _hypervisor!.ImportSeedImage(seed, imageId, _settings.BaseImageVolume);
+            }
+            catch (Exception e)
+            {
+                _log.Error("Plant {Plant}: seed image {ImageId} from spec {Spec} not imported: {Error}", _settings.Name, imageId, seed.Spec.Name, e.Message);
+                continue;
+            }
             var record = new ImageRecord(imageId, imageId, closure.Select(VmBuilder.ToPerformed).ToImmutableArray(),
                 closure.Sum(a => a.Cost), size, DateTimeOffset.UtcNow, ImageOrigin.Seeded);
             // Seeds are imported once, at connect time; persisting synchronously keeps bids consistent with the journal.

@@ -8,7 +8,8 @@ namespace VMPlant.Actors.Plant;
 public sealed record TestNodeSize(int Cpus, long MemoryMiB, long PoolGiB);
 
 /// <summary>A golden image imported at first start: the closure of <paramref name="UpTo"/> within <paramref name="Spec"/>.</summary>
-public sealed record SeedImage(VmSpec Spec, ImmutableArray<string> UpTo);
+/// <param name="Qcow2">A real plant's disk for it: a qcow2 file copied into the pool (bring your own base image).</param>
+public sealed record SeedImage(VmSpec Spec, ImmutableArray<string> UpTo, string? Qcow2 = null);
 
 /// <summary>Everything one plant needs to know about its host and its policies.</summary>
 /// <param name="Uri">libvirt URI, or <see cref="TestNodeUri"/> for a test-driver host kept in <paramref name="DataDir"/>.</param>
@@ -32,7 +33,8 @@ public sealed record PlantSettings(
     OrphanPolicy Orphans,
     string DataDir,
     int SnapshotEvery,
-    bool TestNodeDurable = true)
+    bool TestNodeDurable = true,
+    RealVmSettings? Real = null)
 {
     public const string TestNodeUri = "test-node";
 

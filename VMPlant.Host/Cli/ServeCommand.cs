@@ -13,7 +13,8 @@ public static class ServeCommand
     {
         var port = new Option<int?>("--port", "-p") { Description = "Remoting port (default from config: 4053; 0 = any free port)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the journal and test-driver hosts" };
-        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client receptionist") { port, dataDir };
+        var real = new Option<bool>("--real") { Description = "Real VMs: one plant booting QEMU guests on qemu:///system (hocon/real.conf; ./vmplant image build first)" };
+        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client receptionist") { port, dataDir, real };
         serve.SetAction(async (parse, cancellation) =>
         {
             var overrides = new List<string>();
@@ -22,7 +23,7 @@ public static class ServeCommand
             VmPlantNode node;
             try
             {
-                node = VmPlantNode.Start(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides));
+                node = VmPlantNode.Start(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides, parse.GetValue(real) ? NodeConfig.RealPresetPath : null));
             }
             catch (Exception e) when (e is ConfigurationException or IOException or VMPlant.Actors.Domain.SpecValidationException)
             {
