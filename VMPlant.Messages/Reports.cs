@@ -39,7 +39,14 @@ public sealed record BidSummary(
     string ImageId,
     int ReusedActions,
     int MissingActions,
-    Capacity Free);
+    Capacity Free,
+    ImmutableArray<ActionCostSource>? Costs = null);
+
+/// <summary>
+/// The cost a plant charged for one action in its bid: <paramref name="Learned"/> seconds when it has measured that
+/// action (or its kind) before, <paramref name="Declared"/> otherwise; <paramref name="Source"/> says which.
+/// </summary>
+public sealed record ActionCostSource(string ActionId, double Declared, double? Learned, string Source, long Samples);
 
 public sealed record DeclineSummary(string Plant, string Reason);
 

@@ -214,6 +214,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             reason = e.Message;
             return null;
         }
+        dag = _state.Learned.Apply(dag, spec);
         var capacity = Capacity();
         if (!capacity.Fits(dag.Resources, out reason))
             return null;
@@ -229,7 +230,8 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             return null;
         }
         plan = new BuildPlan(requestId, "", dag, match, DateTimeOffset.UtcNow);
-        return new BidSummary(_settings.Name, match.CostToFinish, match.Image.ImageId, match.Reused.Count, match.Missing.Count, capacity.Free);
+        return new BidSummary(_settings.Name, match.CostToFinish, match.Image.ImageId, match.Reused.Count, match.Missing.Count, capacity.Free,
+            _state.Learned.IsEmpty ? null : _state.Learned.Explain(dag, spec));
     }
 
     private void OnAward(Award award)
@@ -274,6 +276,9 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         {
             case BuildOutcome.Succeeded ok:
                 var events = new List<IVmPlantEvent> { new VmBuilt(ok.Vm, ok.Report) };
+                // Actions performed for real carry their measured duration: the plant learns its own costs.
+                events.AddRange(ok.Vm.Actions.Where(a => a.Output is not null)
+                    .Select(a => new ActionCostLearned(a.Identity, a.Kind, a.Output!.Seconds, DateTimeOffset.UtcNow)));
                 if (ok.Plan.Match.Image.ImageId != _settings.BaseImageVolume)
                     events.Add(new ImageHit(ok.Plan.Match.Image.ImageId, DateTimeOffset.UtcNow));
                 PersistAll(events, e =>

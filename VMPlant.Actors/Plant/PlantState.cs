@@ -37,8 +37,12 @@ public sealed record PlantState(
         ImagePublished p => this with { Images = Images.SetItem(p.Image.ImageId, p.Image), Cache = Cache.Publish(ToGoldenImage(p.Image)) },
         ImageHit h => Images.ContainsKey(h.ImageId) ? this with { Cache = Cache.RecordHit(h.ImageId, h.At) } : this,
         ImageEvicted v => this with { Images = Images.Remove(v.ImageId), Cache = Cache.Remove(v.ImageId) },
+        ActionCostLearned l => this with { Learned = Learned.Record(l.Identity, l.Kind, l.Seconds) },
         _ => throw new ArgumentException($"plant state cannot apply {e.GetType().Name}"),
     };
+
+    /// <summary>Measured action durations on this plant, used by its bids instead of declared costs.</summary>
+    public LearnedCosts Learned { get; init; } = LearnedCosts.Empty;
 
     /// <summary>Resources promised to VMs that are building or running, plus the disk that golden images occupy.</summary>
     public Capacity Reserved()

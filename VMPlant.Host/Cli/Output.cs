@@ -84,7 +84,12 @@ public static class Output
                 $"{b.Free.Vcpus} vCPU / {b.Free.MemoryMiB} MiB / {b.Free.DiskGiB} GiB",
             })
             .Concat(declines.Select(d => new[] { d.Plant, "declined", d.Reason, "", "", "" }));
-        return Table(["plant", "cost (s)", "image", "reused", "missing", "free"], rows);
+        var table = Table(["plant", "cost (s)", "image", "reused", "missing", "free"], rows);
+        var learned = bids.Where(b => b.Costs is { IsEmpty: false })
+            .Select(b => $"{b.Plant} action costs: " + string.Join(", ", b.Costs!.Value.Select(c => c.Learned is { } l
+                ? $"{c.ActionId} {Num(l)} s {c.Source} ({c.Samples} runs; declared {Num(c.Declared)})"
+                : $"{c.ActionId} {Num(c.Declared)} s declared")));
+        return string.Join("\n", [table, .. learned]);
     }
 
     private static string VmTable(VmList list) => list.Vms.IsEmpty

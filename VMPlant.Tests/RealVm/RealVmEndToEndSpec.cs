@@ -63,6 +63,11 @@ public sealed class RealVmEndToEndSpec(ITestOutputHelper output) : IAsyncLifetim
             { id = hello, kind = install-package, args = { packages = [hello] }, after = [os], cost = 120 }
             { id = name, kind = set-property, args = { key = hostname, value = "solver-7" }, after = [os], cost = 1 }
             """);
+        // The plant learned how long installing hello took here; its bid for the next spec charges that, not the declared 120 s.
+        var estimate = await CliJsonAsync("estimate", other);
+        var helloCost = estimate.GetProperty("bids")[0].GetProperty("costs").EnumerateArray().Single(c => c.GetProperty("actionId").GetString() == "hello");
+        Assert.Equal("learned", helloCost.GetProperty("source").GetString());
+        Assert.Equal(120, helloCost.GetProperty("declared").GetDouble());
         var third = await CreateAsync(other);
         Assert.Equal(["hello", "os"], Strings(third.GetProperty("report"), "skippedActionIds").Order().ToArray());
         Assert.Equal(["name"], Strings(third.GetProperty("report"), "performedActionIds"));
