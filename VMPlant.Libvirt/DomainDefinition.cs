@@ -6,7 +6,7 @@ namespace VMPlant.Libvirt;
 /// <param name="DiskFormat">qemu image format of the disk: "qcow2" or "raw".</param>
 /// <param name="DomainType">"test" for the in-process test driver, "qemu" (TCG) or "kvm".</param>
 /// <param name="MetadataXml">One XML element stored as the domain's metadata, readable later with
-/// <see cref="Domain.GetMetadata"/>; its unqualified elements are put into <paramref name="MetadataNamespace"/>.</param>
+/// <see cref="LibvirtDomain.GetMetadata"/>; its unqualified elements are put into <paramref name="MetadataNamespace"/>.</param>
 /// <param name="MetadataNamespace">Required with <paramref name="MetadataXml"/>.</param>
 /// <param name="KernelPath">Direct kernel boot: the host path of the kernel image.</param>
 /// <param name="InitrdPath">Initial ramdisk; only with <paramref name="KernelPath"/>.</param>

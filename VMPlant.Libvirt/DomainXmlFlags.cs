@@ -1,6 +1,6 @@
 namespace VMPlant.Libvirt;
 
-/// <summary>libvirt's virDomainXMLFlags, for <see cref="Domain.GetXmlDesc(DomainXmlFlags)"/>.</summary>
+/// <summary>libvirt's virDomainXMLFlags, for <see cref="LibvirtDomain.GetXmlDesc(DomainXmlFlags)"/>.</summary>
 [Flags]
 public enum DomainXmlFlags : uint
 {

@@ -106,7 +106,7 @@ public sealed class LibvirtConnection : IDisposable
     }
 
     /// <summary>virDomainDefineXML: defines (or redefines) a persistent domain without starting it.</summary>
-    public Domain DefineDomain(string xml)
+    public LibvirtDomain DefineDomain(string xml)
     {
         var handle = DomainNative.virDomainDefineXML(_handle, xml);
         if (handle.IsInvalid)
@@ -114,30 +114,30 @@ public sealed class LibvirtConnection : IDisposable
             handle.Dispose();
             throw Failure(nameof(DomainNative.virDomainDefineXML), XmlObjectName.Describe("domain", xml));
         }
-        return new Domain(handle);
+        return new LibvirtDomain(handle);
     }
 
-    public Domain LookupDomainByName(string name) => LookupDomain(name, nullIfMissing: false)!;
+    public LibvirtDomain LookupDomainByName(string name) => LookupDomain(name, nullIfMissing: false)!;
 
     /// <summary>As <see cref="LookupDomainByName"/>, but null when there is no such domain (VIR_ERR_NO_DOMAIN).</summary>
-    public Domain? TryLookupDomainByName(string name) => LookupDomain(name, nullIfMissing: true);
+    public LibvirtDomain? TryLookupDomainByName(string name) => LookupDomain(name, nullIfMissing: true);
 
     /// <summary>virConnectListAllDomains: running and defined domains. Dispose each.</summary>
-    public IReadOnlyList<Domain> ListAllDomains()
+    public IReadOnlyList<LibvirtDomain> ListAllDomains()
     {
         var count = ConnectNative.virConnectListAllDomains(_handle, out var array, 0);
         if (count < 0)
             throw Failure(nameof(ConnectNative.virConnectListAllDomains));
-        return NativeArrays.Take(array, count, p => new Domain(new DomainHandle(p)));
+        return NativeArrays.Take(array, count, p => new LibvirtDomain(new DomainHandle(p)));
     }
 
     public void Dispose() => _handle.Dispose();
 
-    private Domain? LookupDomain(string name, bool nullIfMissing)
+    private LibvirtDomain? LookupDomain(string name, bool nullIfMissing)
     {
         var handle = DomainNative.virDomainLookupByName(_handle, name);
         if (!handle.IsInvalid)
-            return new Domain(handle);
+            return new LibvirtDomain(handle);
         handle.Dispose();
         var error = Failure(nameof(DomainNative.virDomainLookupByName), $"domain '{name}'");
         return nullIfMissing && error.Code == LibvirtErrorCodes.NoDomain ? null : throw error;

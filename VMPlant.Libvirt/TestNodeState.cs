@@ -165,7 +165,7 @@ public static class TestNodeState
     /// The persistent definition (a transient domain has only its live one), without the id
     /// libvirt gives a running domain, plus the test driver's elements for its state.
     /// </summary>
-    private static XElement CaptureDomain(Domain domain)
+    private static XElement CaptureDomain(LibvirtDomain domain)
     {
         var persistent = domain.IsPersistent();
         var state = domain.GetState();
@@ -189,7 +189,7 @@ public static class TestNodeState
     /// <summary>
     /// Removes the whitespace libvirt put between the elements of <paramref name="element"/> to lay
     /// it out. libvirt keeps metadata as the XML nodes it was given, so layout left in would come
-    /// back from <see cref="Domain.GetMetadata"/> after a reopen, indented differently than before.
+    /// back from <see cref="LibvirtDomain.GetMetadata"/> after a reopen, indented differently than before.
     /// Whitespace beside other text (mixed content) is content and stays.
     /// </summary>
     private static void RemoveLayout(XElement element)

@@ -14,8 +14,6 @@ public interface IPlantHypervisor : IDisposable
 {
     string Uri { get; }
 
-    bool IsAlive();
-
     /// <summary>Makes the hypervisor's current state durable before the plant journals or acknowledges it.</summary>
     Task CheckpointAsync();
 
@@ -43,6 +41,7 @@ public interface IPlantHypervisor : IDisposable
 
     void DeleteVolume(string volume);
 
+    /// <summary>Whether the domain exists and runs (a real guest that stopped before it said it was ready did not boot).</summary>
     bool IsDomainRunning(string domainName);
 
     /// <summary>Domains whose VMPlant metadata names this plant.</summary>

@@ -4,15 +4,18 @@ using Akka.Event;
 using Akka.Persistence;
 using VMPlant.Actors.Diagnostics;
 using VMPlant.Actors.Domain;
-using VMPlant.Actors.Serialization;
 using VMPlant.Messages;
 
 namespace VMPlant.Actors.Plant;
 
 /// <summary>
-/// One per hypervisor host. Bids for requests from its image cache, builds awarded VMs through libvirt and
-/// publishes new golden images. Every promise (reservation, VM, image) is journaled before it is acted on.
+/// One per hypervisor host. Its <see cref="PlantLedger"/> decides (bids, reservations, images, evictions); the actor
+/// journals the ledger's events, replies, and does the I/O off its thread: start-up, builds, image copies, removals.
 /// </summary>
+/// <remarks>
+/// An award's answer and its build's outcome go to whoever sent the award (the shop), so the outcome can never
+/// overtake the answer; a build restarted after a crash reports to the shop.
+/// </remarks>
 public sealed class PlantActor : SnapshottingActor, IWithTimers
 {
     private static readonly TimeSpan RegisterInterval = TimeSpan.FromSeconds(2);
@@ -21,13 +24,10 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private readonly IActorRef _shop;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
-    private PlantState _state;
+    private PlantLedger _ledger;
     private IPlantHypervisor? _hypervisor;
-    private string _hypervisorError = "not connected yet";
-    private Capacity _hostSize = new(0, 0, 0);
-    // Image volumes being copied (image id → GiB), not yet journaled as images: capacity counts their disk, and
-    // an action set is never copied twice at once (the second copy would collide on the volume name).
-    private readonly Dictionary<string, long> _copyingImages = new(StringComparer.Ordinal);
+    // Who sent each build's award: the build's outcome takes the same route as the award's answer.
+    private readonly Dictionary<string, IActorRef> _awardedBy = [];
     // VMs whose removal is under way, with everyone waiting for it (a repeated destroy joins the first).
     private readonly Dictionary<string, List<IActorRef>> _removing = [];
 
@@ -35,26 +35,9 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     {
         _settings = settings;
         _shop = shop;
-        _state = PlantState.Initial(settings.CachePolicy, BaseImage(settings));
-
-        RecoverWith<PlantSnapshot>(
-            snapshot => _state = snapshot.Restore(settings.CachePolicy, BaseImage(settings)),
-            e => _state = _state.Apply(e),
-            OnRecoveryCompleted);
-
-        Command<RequestBid>(OnRequestBid);
-        Command<Award>(OnAward);
-        Command<BuildOutcome>(OnBuildOutcome);
-        Command<ConfigurePlantVm>(OnConfigure);
-        Command<Reconfigured>(OnReconfigured);
-        Command<ImageCopied>(OnImageCopied);
-        Command<DestroyVm>(OnDestroy);
-        Command<VmRemovalDone>(OnVmRemovalDone);
-        Command<ImageVolumeDeleted>(OnImageVolumeDeleted);
-        Command<GetPlantStatus>(_ => Sender.Tell(Status()));
-        Command<ListPlantVms>(_ => Sender.Tell(new VmList(_state.Vms.Values.Where(v => v.Info is not null).Select(v => v.Info!).ToImmutableArray())));
-        Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
-        HandleSnapshotHousekeeping(_log, $"Plant {settings.Name}");
+        _ledger = PlantLedger.Initial(settings.Rules);
+        RecoverWith<PlantSnapshot>(snapshot => _ledger = _ledger.Restore(snapshot), e => _ledger = _ledger.Apply(e), OnRecoveryCompleted);
+        Connecting();
     }
 
     protected override int SnapshotEvery => _settings.SnapshotEvery;
@@ -65,13 +48,6 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
 
     public static Props Props(PlantSettings settings, IActorRef shop) => Akka.Actor.Props.Create(() => new PlantActor(settings, shop));
 
-    private void OnRecoveryCompleted()
-    {
-        ConnectHypervisor();
-        Self.Tell(RegisterTick.Instance);
-        Timers.StartPeriodicTimer(nameof(RegisterTick), RegisterTick.Instance, RegisterInterval);
-    }
-
     protected override void PostStop()
     {
         _stopping.Cancel();
@@ -79,439 +55,202 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         base.PostStop();
     }
 
-    private void ConnectHypervisor()
+    private void OnRecoveryCompleted()
     {
-        try
+        var (settings, ledger, stopping) = (_settings, _ledger, _stopping.Token);
+        Task.Run(() => PlantStartup.RunAsync(settings, ledger, stopping))
+            .PipeTo(Self, failure: e => new PlantStartup.Failed($"hypervisor {settings.Uri} unavailable: {e.Message}"));
+        Self.Tell(RegisterTick.Instance);
+        Timers.StartPeriodicTimer(nameof(RegisterTick), RegisterTick.Instance, RegisterInterval);
+    }
+
+    /// <summary>Until the hypervisor is reached and reconciled (off the actor thread), every command waits.</summary>
+    private void Connecting()
+    {
+        Command<PlantStartup.Done>(OnConnected);
+        Command<PlantStartup.Failed>(failed =>
         {
-            _hypervisor = PlantHypervisors.Connect(_settings);
-            _hostSize = _hypervisor.ReadHostSize();
-            _hypervisor.EnsureBaseImage(_settings.BaseImageVolume, _settings.BaseImageGiB);
-            ImportSeedImages();
-            Reconcile();
-            _hypervisor.Checkpoint();
+            _ledger = _ledger.Unreachable(failed.Reason);
+            _log.Error("Plant {Plant}: {Error}", _settings.Name, failed.Reason);
+            BecomeReady();
+        });
+        CommandAny(_ => Stash.Stash());
+    }
+
+    private void OnConnected(PlantStartup.Done done)
+    {
+        _hypervisor = done.Hypervisor;
+        foreach (var note in done.Notes) _log.Warning("Plant {Plant}: {Note}", _settings.Name, note);
+        var decision = _ledger.Connected(done.HostSize, done.Seeded, done.Diff, done.Hypervisor.Uri, _settings.Pool);
+        _ledger = decision.Ledger with { Capability = done.Hypervisor.Refusal };
+        if (!decision.Events.IsEmpty) PersistAll(decision.Events, e => _ledger = _ledger.Apply(e));
+        DeferAsync(done, _ =>
+        {
+            foreach (var vmId in done.Diff.InterruptedBuilds)
+            {
+                _log.Info("Plant {Plant}: restarting interrupted build of {VmId}", _settings.Name, vmId);
+                (_ledger, var plan) = _ledger.Restart(vmId, DateTimeOffset.UtcNow);
+                StartBuild(plan);
+            }
             _log.Info("Plant {Plant} connected to {Uri}: host {Host}, {Images} cached images, {Vms} VMs",
-                _settings.Name, _hypervisor.Uri, _hostSize, _state.Images.Count, _state.Vms.Values.Count(v => v.HoldsCapacity));
-        }
-        catch (Exception e)
-        {
-            _hypervisor?.Dispose();
-            _hypervisor = null;
-            _hypervisorError = $"hypervisor {_settings.Uri} unavailable: {e.Message}";
-            _log.Error(e, "Plant {Plant}: {Error}", _settings.Name, _hypervisorError);
-        }
+                _settings.Name, done.Hypervisor.Uri, done.HostSize, _ledger.State.Images.Count, _ledger.State.Vms.Values.Count(v => v.HoldsCapacity));
+            BecomeReady();
+        });
     }
 
-    /// <summary>
-    /// Brings journal and hypervisor into agreement after a (re)start: interrupted builds start over, VMs and images
-    /// whose libvirt objects vanished are marked lost, and leftovers VMPlant made but never journaled are handled by policy.
-    /// </summary>
-    private void Reconcile()
+    private void BecomeReady()
     {
-        var diff = Reconciliation.Between(_state, _hypervisor!.ListManagedDomains(_settings.Name), _hypervisor.ListVolumeNames(), _settings.BaseImageVolume);
-        if (diff.IsClean) return;
-        _log.Warning("Plant {Plant} reconciling with its hypervisor (orphans = {Policy}): {Differences}", _settings.Name, _settings.Orphans, diff);
-
-        foreach (var vmId in diff.LostVms)
-            PersistAndApply(new VmLost(vmId, $"domain {vmId} no longer exists on {_hypervisor.Uri}"));
-        foreach (var imageId in diff.LostImages)
-            PersistAndApply(new ImageEvicted(imageId, $"volume vanished from pool {_settings.Pool}"));
-        foreach (var domain in diff.OrphanDomains)
-            HandleOrphan($"domain {domain}", () => _hypervisor.RemoveVm(domain, PlantVm.VolumeOf(domain)));
-        foreach (var volume in diff.OrphanVolumes)
-            HandleOrphan($"volume {volume}", () => _hypervisor.DeleteVolume(volume));
-        foreach (var vmId in diff.InterruptedBuilds)
-            RestartBuild(_state.Vms[vmId]);
+        Become(Ready);
+        Stash.UnstashAll();
     }
 
-    private void HandleOrphan(string what, Action remove)
+    private void Ready()
     {
-        if (_settings.Orphans == OrphanPolicy.Keep)
+        Command<RequestBid>(request => Decide(_ledger.Bid(request, DateTimeOffset.UtcNow), Sender));
+        Command<Award>(OnAward);
+        Command<BuildOutcome>(OnBuildOutcome);
+        Command<ImageCopied>(copied => Decide(_ledger.Copied(copied), Self));
+        Command<ConfigurePlantVm>(OnConfigure);
+        Command<Reconfigured>(done => Decide(_ledger.Reconfigured(done.Outcome, done.Spec), done.ReplyTo));
+        Command<DestroyVm>(OnDestroy);
+        Command<VmRemovalDone>(done =>
         {
-            _log.Warning("Plant {Plant}: {Orphan} is not in the journal; kept (orphans = keep)", _settings.Name, what);
-            return;
-        }
-        try
+            _removing.Remove(done.VmId, out var waiting);
+            Decide(_ledger.Removed(done.VmId, done.Error, DateTimeOffset.UtcNow), reply => waiting?.ForEach(r => r.Tell(reply)));
+        });
+        Command<ImageVolumeDeleted>(deleted =>
         {
-            remove();
-            _log.Warning("Plant {Plant}: removed {Orphan}, which was not in the journal", _settings.Name, what);
-        }
-        catch (Exception e)
-        {
-            _log.Error(e, "Plant {Plant}: could not remove {Orphan}", _settings.Name, what);
-        }
-    }
-
-    /// <summary>A build cut short by a crash starts over from a clean slate; its reservation still holds.</summary>
-    private void RestartBuild(PlantVm vm)
-    {
-        _hypervisor!.RemoveVm(vm.DomainName, vm.Volume);
-        var dag = ConfigDag.Build(vm.Spec);
-        var match = _state.Cache.Index.FindBest(dag, _settings.CostModel, Capacity().UtilisationAfter(new ResourceSpec(0, 0, 0)))!;
-        _log.Info("Plant {Plant}: restarting interrupted build of {VmId} for {RequestId}", _settings.Name, vm.VmId, vm.RequestId);
-        StartBuild(new BuildPlan(vm.RequestId, vm.VmId, dag, match, DateTimeOffset.UtcNow));
-    }
-
-    /// <summary>
-    /// Builds <paramref name="plan"/> off the actor thread. When the cache wants the build's core, its disk is set aside
-    /// now and the builder copies the core part-way, reporting it with <see cref="ImageCopied"/> while the build goes on.
-    /// </summary>
-    private void StartBuild(BuildPlan plan)
-    {
-        var core = _state.Cache.CoreToCheckpoint(plan.Dag, plan.Match);
-        if (core is not null && !_copyingImages.TryAdd(core.ImageId, plan.Dag.Resources.DiskGiB))
-            core = null;
-        if (core is not null)
-            _log.Info("Plant {Plant}: {VmId} will save its core as image {ImageId} ({Actions} actions) before the rest",
-                _settings.Name, plan.VmId, core.ImageId, core.Actions.Count);
-        var self = Self;
-        var builder = _hypervisor!.Builder(_settings.Name, _settings.ActionTimeScale);
-        var stopping = _stopping.Token;
-        // The whole build (libvirt calls included) runs on the thread pool, so bids never wait behind it.
-        Task.Run(() => builder.BuildAsync(plan with { Core = core }, copied => self.Tell(copied), stopping)).PipeTo(self);
-    }
-
-    private HostCapacity Capacity()
-    {
-        var reserved = _state.Reserved();
-        return new HostCapacity(
-            new Capacity((int)Math.Floor(_hostSize.Vcpus * _settings.CpuOvercommit),
-                Math.Max(0, _hostSize.MemoryMiB - _settings.ReservedMemoryMiB),
-                _hostSize.DiskGiB - _settings.BaseImageGiB),
-            reserved with { DiskGiB = reserved.DiskGiB + _copyingImages.Values.Sum() });
-    }
-
-    private void OnRequestBid(RequestBid request)
-    {
-        if (_state.VmIdByRequest.TryGetValue(request.RequestId, out var vmId) && _state.Vms[vmId].HoldsCapacity)
-        {
-            // Re-bidding after a shop restart: this plant already holds the request, so nothing is left to pay for.
-            var vm = _state.Vms[vmId];
-            Sender.Tell(new Bid(request.RequestId, new BidSummary(_settings.Name, 0, vm.ImageId, vm.Spec.Actions.Length, 0, Capacity().Free)));
-            return;
-        }
-        if (Evaluate(request.RequestId, request.Spec, out var plan, out var reason) is { } offer)
-            Sender.Tell(new Bid(request.RequestId, offer));
-        else
-            Sender.Tell(new Decline(request.RequestId, new DeclineSummary(_settings.Name, reason)));
-    }
-
-    /// <summary>The plant's best offer for a spec, or null with the reason it cannot take it.</summary>
-    private BidSummary? Evaluate(string requestId, VmSpec spec, out BuildPlan? plan, out string reason)
-    {
-        plan = null;
-        if (_hypervisor is null)
-        {
-            reason = _hypervisorError;
-            return null;
-        }
-        ConfigDag dag;
-        try
-        {
-            dag = ConfigDag.Build(spec);
-        }
-        catch (SpecValidationException e)
-        {
-            reason = e.Message;
-            return null;
-        }
-        dag = _state.Learned.Apply(dag, spec);
-        var capacity = Capacity();
-        if (!capacity.Fits(dag.Resources, out reason))
-            return null;
-        var match = _state.Cache.Index.FindBest(dag, _settings.CostModel, capacity.UtilisationAfter(dag.Resources));
-        if (match is null)
-        {
-            reason = "no usable image (the base image is missing)";
-            return null;
-        }
-        if (_hypervisor.Refusal(match) is { } refusal)
-        {
-            reason = refusal;
-            return null;
-        }
-        plan = new BuildPlan(requestId, "", dag, match, DateTimeOffset.UtcNow);
-        return new BidSummary(_settings.Name, match.CostToFinish, match.Image.ImageId, match.Reused.Count, match.Missing.Count, capacity.Free,
-            _state.Learned.IsEmpty ? null : _state.Learned.Explain(dag, spec));
+            if (deleted.Error is { } error)
+                _log.Warning("Plant {Plant}: could not delete evicted image volume {Volume} ({Error}); it is removed as an orphan at the next start",
+                    _settings.Name, deleted.Volume, error);
+        });
+        Command<GetPlantStatus>(_ => Sender.Tell(_ledger.Status(_hypervisor?.Uri ?? _settings.Uri)));
+        Command<ListPlantVms>(_ => Sender.Tell(_ledger.Vms()));
+        Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
+        HandleSnapshotHousekeeping(_log, $"Plant {_settings.Name}");
     }
 
     private void OnAward(Award award)
     {
-        if (_state.VmIdByRequest.TryGetValue(award.RequestId, out var knownVm))
-        {
-            // A resent award (shop retry or failover): never build twice; repeat what we know.
-            Sender.Tell(new AwardAccepted(award.RequestId, _settings.Name));
-            switch (_state.Vms[knownVm])
-            {
-                case { State: VmState.Running, Info: { } info }:
-                    _shop.Tell(new VmReady(award.RequestId, info, ReportFor(info)));
-                    break;
-                case { State: VmState.Failed or VmState.Lost or VmState.Destroyed } gone:
-                    _shop.Tell(new VmFailed(award.RequestId, gone.VmId, _settings.Name, $"VM {gone.VmId} is {gone.State.ToString().ToLowerInvariant()} on plant {_settings.Name}"));
-                    break;
-            }
-            return;
-        }
         RequestTrace.Mark(award.RequestId, TracePoint.PlantAwarded);
-        if (Evaluate(award.RequestId, award.Spec, out var draft, out var reason) is null || draft is null)
-        {
-            Sender.Tell(new AwardRefused(award.RequestId, _settings.Name, reason));
-            return;
-        }
-        var plan = draft with { VmId = award.VmId };
-        var replyTo = Sender;
-        Persist(new VmReserved(award.RequestId, award.VmId, award.Spec, plan.Match.Image.ImageId, plan.AcceptedAt), e =>
-        {
-            _state = _state.Apply(e);
-            RequestTrace.Mark(e.RequestId, TracePoint.PlantReserved);
-            replyTo.Tell(new AwardAccepted(award.RequestId, _settings.Name));
-            _log.Info("Plant {Plant} building {VmId} for {RequestId} from image {ImageId}: {Missing} actions to perform, {Reused} reused",
-                _settings.Name, award.VmId, award.RequestId, plan.Match.Image.ImageId, plan.Match.Missing.Count, plan.Match.Reused.Count);
-            StartBuild(plan);
-        });
+        var decision = _ledger.Award(award, DateTimeOffset.UtcNow);
+        // A new build, or a resent award while building: the outcome follows the latest award's route.
+        if (decision.Build is not null || _ledger.State.VmIdByRequest.TryGetValue(award.RequestId, out var vmId) && _ledger.State.Vms[vmId].State == VmState.Building)
+            _awardedBy[award.RequestId] = Sender;
+        Decide(decision, Sender, () => RequestTrace.Mark(award.RequestId, TracePoint.PlantReserved));
     }
 
     private void OnBuildOutcome(BuildOutcome outcome)
     {
-        switch (outcome)
+        var replyTo = _awardedBy.Remove(outcome.Plan.RequestId, out var awardedBy) ? awardedBy : _shop;
+        Decide(_ledger.Built(outcome, DateTimeOffset.UtcNow), replyTo, () =>
         {
-            case BuildOutcome.Succeeded ok:
-                var events = new List<IVmPlantEvent> { new VmBuilt(ok.Vm, ok.Report) };
-                // Actions performed for real carry their measured duration: the plant learns its own costs.
-                events.AddRange(ok.Vm.Actions.Where(a => a.Output is not null)
-                    .Select(a => new ActionCostLearned(a.Identity, a.Kind, a.Output!.Seconds, DateTimeOffset.UtcNow)));
-                if (ok.Plan.Match.Image.ImageId != _settings.BaseImageVolume)
-                    events.Add(new ImageHit(ok.Plan.Match.Image.ImageId, DateTimeOffset.UtcNow));
-                PersistAll(events, e =>
-                {
-                    _state = _state.Apply(e);
-                    if (e is not VmBuilt) return;
-                    RequestTrace.Mark(ok.Plan.RequestId, TracePoint.PlantBuilt);
-                    _shop.Tell(new VmReady(ok.Plan.RequestId, ok.Vm, ok.Report));
-                    _log.Info("Plant {Plant}: {VmId} running after {ElapsedMs:F1} ms", _settings.Name, ok.Vm.VmId, ok.Report.ElapsedMs);
-                    PublishIfWorthIt(ok.Plan, ok.Vm.VmId);
-                    SnapshotIfDue();
-                });
-                break;
-            case BuildOutcome.Failed failed:
-                Persist(new VmBuildFailed(failed.Plan.RequestId, failed.Plan.VmId, failed.Reason), e =>
-                {
-                    _state = _state.Apply(e);
-                    _log.Warning("Plant {Plant}: {Reason}", _settings.Name, failed.Reason);
-                    _shop.Tell(new VmFailed(failed.Plan.RequestId, failed.Plan.VmId, _settings.Name, failed.Reason));
-                });
-                break;
-        }
-    }
-
-    /// <summary>Saves a freshly built VM's disk as a golden image when the cache policy says its work is worth keeping.</summary>
-    private void PublishIfWorthIt(BuildPlan plan, string vmId)
-    {
-        if (_hypervisor is null || !_state.Cache.ShouldPublish(plan.Dag, plan.Match)) return;
-        var actions = plan.Dag.Actions.Select(VmBuilder.ToPerformed).ToImmutableArray();
-        var imageId = ImageIds.For(plan.Dag.Identities);
-        var hypervisor = _hypervisor;
-        var diskGiB = plan.Dag.Resources.DiskGiB;
-        if (!_copyingImages.TryAdd(imageId, diskGiB)) return; // the same action set is being copied already (another build's core)
-        Task.Run(async () => new ImageCopied(imageId, await hypervisor.SaveImageAsync(vmId, imageId, actions, plan.Dag.TotalCost), null, diskGiB))
-            .PipeTo(Self, failure: e => new ImageCopied(imageId, null, $"publishing image {imageId} from {vmId} failed: {e.Message}", diskGiB));
-    }
-
-    /// <summary>Journals a copied image (a finished VM's or a build's core), then evicts what the cache no longer has room for.</summary>
-    private void OnImageCopied(ImageCopied copied)
-    {
-        _copyingImages.Remove(copied.ImageId);
-        if (copied.Image is not { } image)
-        {
-            _log.Warning("Plant {Plant}: {Reason}", _settings.Name, copied.Error);
-            return;
-        }
-        if (_state.Images.ContainsKey(image.ImageId))
-            return; // Another build published the same action set first; the copy is the same volume name.
-        Persist(new ImagePublished(image), e =>
-        {
-            _state = _state.Apply(e);
-            _log.Info("Plant {Plant} published golden image {ImageId} ({Actions} actions, saves {Cost}s)",
-                _settings.Name, image.ImageId, image.Actions.Length, image.BuildCost);
-            EvictIfOverBudget();
+            if (outcome is not BuildOutcome.Succeeded ok) return;
+            RequestTrace.Mark(ok.Plan.RequestId, TracePoint.PlantBuilt);
+            _log.Info("Plant {Plant}: {VmId} running after {ElapsedMs:F1} ms", _settings.Name, ok.Vm.VmId, ok.Report.ElapsedMs);
         });
-    }
-
-    /// <summary>
-    /// Journals the evictions first, so bids stop offering those images at once, then deletes their volumes off the
-    /// actor thread, with no checkpoint of its own: the plant's next one carries the deletion. A crash before that, or
-    /// a failed delete, leaves a volume the journal does not know, which reconciliation handles as an orphan.
-    /// </summary>
-    private void EvictIfOverBudget()
-    {
-        var pinned = _state.PinnedImages();
-        var volumes = _state.Cache.ChooseEvictions().Where(i => !pinned.Contains(i.ImageId)).ToDictionary(i => i.ImageId, i => i.Volume);
-        PersistAll(volumes.Keys.Select(imageId => new ImageEvicted(imageId, "cache over its size budget")), e =>
-        {
-            _state = _state.Apply(e);
-            _log.Info("Plant {Plant} evicted golden image {ImageId}: {Reason}", _settings.Name, e.ImageId, e.Reason);
-            if (_hypervisor is not { } hypervisor) return;
-            var volume = volumes[e.ImageId];
-            Task.Run(() => hypervisor.DeleteVolume(volume))
-                .PipeTo(Self, success: () => new ImageVolumeDeleted(volume, null), failure: error => new ImageVolumeDeleted(volume, error.Message));
-        });
-    }
-
-    private void OnImageVolumeDeleted(ImageVolumeDeleted deleted)
-    {
-        if (deleted.Error is { } error)
-            _log.Warning("Plant {Plant}: could not delete evicted image volume {Volume} ({Error}); it is removed as an orphan at the next start",
-                _settings.Name, deleted.Volume, error);
     }
 
     private void OnConfigure(ConfigurePlantVm request)
     {
         var replyTo = Sender;
-        if (!_state.Vms.TryGetValue(request.VmId, out var vm) || vm.State != VmState.Running || vm.Info is null || _hypervisor is null)
+        switch (_ledger.Configure(request))
         {
-            replyTo.Tell(new VmFailed(request.RequestId, request.VmId, _settings.Name,
-                _hypervisor is null ? _hypervisorError : $"VM {request.VmId} is not running on plant {_settings.Name}"));
-            return;
-        }
-        ConfigDag extended;
-        try
-        {
-            extended = ConfigDag.Build(vm.Spec).Extend(request.Actions);
-        }
-        catch (SpecValidationException e)
-        {
-            replyTo.Tell(new RequestRejected(request.RequestId, e.Message));
-            return;
-        }
-        // The VM's own disk is the starting point: what it has done is reused, the rest is performed on it.
-        var done = vm.Info.Actions.Select(a => a.Identity).ToHashSet();
-        var reused = extended.Actions.Where(a => done.Contains(a.Identity.Value)).ToList();
-        var missing = extended.InTopologicalOrder(extended.Actions.Where(a => !done.Contains(a.Identity.Value)));
-        var current = new GoldenImage(vm.ImageId, vm.Volume, reused.Select(a => a.Identity).ToImmutableHashSet(), reused.Sum(a => a.Cost), 0, vm.Info.CreatedAt);
-        var plan = new BuildPlan(request.RequestId, vm.VmId, extended, new ImageMatch(current, missing.Sum(a => a.Cost), reused, missing), vm.Info.CreatedAt);
-        var spec = vm.Spec with { Actions = vm.Spec.Actions.AddRange(request.Actions) };
-        _hypervisor.Builder(_settings.Name, _settings.ActionTimeScale)
-            .ExtendAsync(plan, vm.Info.Actions, _stopping.Token)
-            .PipeTo(Self, success: outcome => new Reconfigured(outcome, spec, replyTo));
-    }
-
-    private void OnReconfigured(Reconfigured done)
-    {
-        switch (done.Outcome)
-        {
-            case BuildOutcome.Succeeded ok:
-                Persist(new VmReconfigured(ok.Plan.RequestId, ok.Vm, ok.Report, done.Spec), e =>
-                {
-                    _state = _state.Apply(e);
-                    done.ReplyTo.Tell(new VmReady(ok.Plan.RequestId, ok.Vm, ok.Report));
-                });
+            case ConfigureDecision.Refuse refuse:
+                replyTo.Tell(refuse.Reply);
                 break;
-            case BuildOutcome.Failed failed:
-                done.ReplyTo.Tell(new VmFailed(failed.Plan.RequestId, failed.Plan.VmId, _settings.Name, failed.Reason));
+            case ConfigureDecision.Extend extend:
+                var builder = _hypervisor!.Builder(_settings.Name, _settings.ActionTimeScale);
+                var stopping = _stopping.Token;
+                Task.Run(() => builder.ExtendAsync(extend.Plan, extend.AlreadyPerformed, stopping))
+                    .PipeTo(Self, success: outcome => new Reconfigured(outcome, extend.Spec, replyTo));
                 break;
         }
     }
 
     private void OnDestroy(DestroyVm request)
     {
-        if (!_state.Vms.TryGetValue(request.VmId, out var vm) || vm.State == VmState.Destroyed)
+        var decision = _ledger.Destroy(request);
+        if (decision is DestroyDecision.Refuse refuse)
         {
-            Sender.Tell(new VmNotFound(request.VmId));
+            Sender.Tell(refuse.Reply);
             return;
         }
-        if (vm.State == VmState.Building)
-        {
-            Sender.Tell(new RequestRejected(request.VmId, $"VM {request.VmId} is still being built on plant {_settings.Name}; destroy it once it is ready"));
-            return;
-        }
-        // Removed off the actor thread; the VM holds its capacity until its removal is saved and journaled.
-        if (_removing.TryGetValue(request.VmId, out var waiting))
+        var vm = ((DestroyDecision.Remove)decision).Vm;
+        if (_removing.TryGetValue(vm.VmId, out var waiting))
         {
             waiting.Add(Sender);
             return;
         }
-        _removing[request.VmId] = [Sender];
+        _removing[vm.VmId] = [Sender];
+        // Removed off the actor thread; the VM holds its capacity until its removal is saved and journaled.
         var hypervisor = _hypervisor;
         Task.Run(async () =>
             {
-                hypervisor?.RemoveVm(vm.DomainName, vm.Volume);
-                if (hypervisor is not null) await hypervisor.CheckpointAsync();
+                if (hypervisor is null) return;
+                hypervisor.RemoveVm(vm.DomainName, vm.Volume);
+                await hypervisor.CheckpointAsync();
             })
             .PipeTo(Self, success: () => new VmRemovalDone(vm.VmId, null), failure: e => new VmRemovalDone(vm.VmId, e.Message));
     }
 
-    private void OnVmRemovalDone(VmRemovalDone done)
+    /// <summary>Keeps the decision's ledger, journals its events (applying each), then replies and starts its work.</summary>
+    private void Decide(PlantDecision decision, IActorRef replyTo, Action? whenJournaled = null) =>
+        Decide(decision, reply => replyTo.Tell(reply), whenJournaled);
+
+    private void Decide(PlantDecision decision, Action<IVmPlantMessage> reply, Action? whenJournaled = null)
     {
-        if (done.Error is { } error)
+        _ledger = decision.Ledger;
+        if (decision.Note is { } note) _log.Info("Plant {Plant}: {Note}", _settings.Name, note);
+        void Act()
         {
-            var rejected = new RequestRejected(done.VmId, $"destroying {done.VmId} on plant {_settings.Name} failed: {error}");
-            foreach (var replyTo in _removing[done.VmId]) replyTo.Tell(rejected);
-            _removing.Remove(done.VmId);
+            foreach (var message in decision.Replies) reply(message);
+            if (decision.Build is { } plan) StartBuild(plan);
+            if (decision.Copy is { } copy) StartCopy(copy);
+            whenJournaled?.Invoke();
+        }
+        if (decision.Events.IsEmpty)
+        {
+            Act();
             return;
         }
-        Persist(new VmRemoved(done.VmId, DateTimeOffset.UtcNow), e =>
+        var remaining = decision.Events.Length;
+        PersistAll(decision.Events, e =>
         {
-            _state = _state.Apply(e);
-            foreach (var replyTo in _removing[e.VmId]) replyTo.Tell(new VmDestroyed(e.VmId, _settings.Name));
-            _removing.Remove(e.VmId);
-            SnapshotIfDue();
+            _ledger = _ledger.Apply(e);
+            if (e is ImageEvicted evicted && decision.EvictedVolumes.TryGetValue(evicted.ImageId, out var volume)) DeleteVolume(volume);
+            if (--remaining > 0) return;
+            Act();
+            SnapshotIfDue(() => _ledger.Snapshot());
         });
     }
 
-    private PlantStatus Status()
+    /// <summary>Builds off the actor thread, so bids never wait behind libvirt; a planned core is reported with <see cref="ImageCopied"/>.</summary>
+    private void StartBuild(BuildPlan plan)
     {
-        var capacity = Capacity();
-        return new PlantStatus(
-            _settings.Name,
-            _hypervisor?.Uri ?? _settings.Uri,
-            _hypervisor is not null,
-            capacity.Total,
-            capacity.Free,
-            _state.Vms.Values.Count(v => v.HoldsCapacity),
-            _state.Images.Values.OrderBy(i => i.ImageId, StringComparer.Ordinal)
-                .Select(i => new GoldenImageInfo(i.ImageId, i.Volume, i.Actions, i.BuildCost, _state.Cache.TryGetUsage(i.ImageId, out var usage) ? usage.Hits : 0))
-                .ToImmutableArray());
+        var (self, stopping) = (Self, _stopping.Token);
+        var builder = _hypervisor!.Builder(_settings.Name, _settings.ActionTimeScale);
+        Task.Run(() => builder.BuildAsync(plan, copied => self.Tell(copied), stopping)).PipeTo(self);
     }
 
-    private CreateReport ReportFor(VmInfo info) => new(_settings.Name, info.ImageId,
-        ImmutableArray<string>.Empty, info.Actions.Select(a => a.Id).ToImmutableArray(), 0, 0,
-        ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty);
-
-    private void ImportSeedImages()
+    /// <summary>Saves a finished VM's disk as a golden image, off the actor thread.</summary>
+    private void StartCopy(ImageCopy copy)
     {
-        foreach (var seed in _settings.SeedImages)
-        {
-            var dag = ConfigDag.Build(seed.Spec);
-            var closure = dag.ClosureOf(seed.UpTo);
-            var identities = closure.Select(a => a.Identity).ToImmutableHashSet();
-            var imageId = ImageIds.For(identities);
-            if (_state.Images.ContainsKey(imageId)) continue;
-            long size;
-            try
-            {
-                size = _hypervisor!.ImportSeedImage(seed, imageId, _settings.BaseImageVolume);
-            }
-            catch (Exception e)
-            {
-                _log.Error("Plant {Plant}: seed image {ImageId} from spec {Spec} not imported: {Error}", _settings.Name, imageId, seed.Spec.Name, e.Message);
-                continue;
-            }
-            var record = new ImageRecord(imageId, imageId, closure.Select(VmBuilder.ToPerformed).ToImmutableArray(),
-                closure.Sum(a => a.Cost), size, DateTimeOffset.UtcNow, ImageOrigin.Seeded);
-            // Seeds are imported once, at connect time; persisting synchronously keeps bids consistent with the journal.
-            PersistAndApply(new ImagePublished(record));
-        }
+        var hypervisor = _hypervisor!;
+        Task.Run(async () => new ImageCopied(copy.ImageId, await hypervisor.SaveImageAsync(copy.VmId, copy.ImageId, copy.Actions, copy.BuildCost), null, copy.DiskGiB))
+            .PipeTo(Self, failure: e => new ImageCopied(copy.ImageId, null, $"publishing image {copy.ImageId} from {copy.VmId} failed: {e.Message}", copy.DiskGiB));
     }
 
-    private void PersistAndApply(IVmPlantEvent e)
+    /// <summary>
+    /// Deletes an evicted image's volume once its eviction is journaled, with no checkpoint of its own (the plant's next one
+    /// carries it). A crash before that, or a failed delete, leaves a volume the journal does not know: an orphan at restart.
+    /// </summary>
+    private void DeleteVolume(string volume)
     {
-        _state = _state.Apply(e);
-        Persist(e, _ => { });
+        if (_hypervisor is not { } hypervisor) return;
+        Task.Run(() => hypervisor.DeleteVolume(volume))
+            .PipeTo(Self, success: () => new ImageVolumeDeleted(volume, null), failure: error => new ImageVolumeDeleted(volume, error.Message));
     }
-
-    private void SnapshotIfDue() => SnapshotIfDue(() => PlantSnapshot.Of(_state));
-
-    private static GoldenImage BaseImage(PlantSettings settings) =>
-        new(settings.BaseImageVolume, settings.BaseImageVolume, ImmutableHashSet<ActionIdentity>.Empty, 0, settings.BaseImageGiB << 30, DateTimeOffset.UnixEpoch);
 
     private sealed record RegisterTick
     {

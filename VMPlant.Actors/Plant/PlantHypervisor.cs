@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Xml.Linq;
+using VMPlant.Actors.Domain;
 using VMPlant.Libvirt;
 using VMPlant.Messages;
 
@@ -48,8 +49,6 @@ public sealed class PlantHypervisor : IPlantHypervisor
             throw;
         }
     }
-
-    public bool IsAlive() => _connection.IsAlive();
 
     /// <summary>
     /// Makes the hypervisor's current state durable before the plant journals or acknowledges it. A real hypervisor
@@ -178,17 +177,17 @@ public sealed class PlantHypervisor : IPlantHypervisor
         DeleteVolume(vmVolume);
     }
 
+    public bool IsDomainRunning(string domainName)
+    {
+        using var domain = _connection.TryLookupDomainByName(domainName);
+        return domain is not null && domain.IsActive();
+    }
+
     public void DeleteVolume(string volume)
     {
         if (_pool.TryLookupVolumeByName(volume) is { } vol)
             using (vol)
                 vol.Delete();
-    }
-
-    public bool IsDomainRunning(string domainName)
-    {
-        using var domain = _connection.TryLookupDomainByName(domainName);
-        return domain is not null && domain.IsActive();
     }
 
     /// <summary>Domains whose VMPlant metadata names this plant; any other domain on the host is none of its business.</summary>

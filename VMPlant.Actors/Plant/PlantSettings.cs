@@ -7,10 +7,6 @@ namespace VMPlant.Actors.Plant;
 /// <summary>A fake host for libvirt's test driver, written once into the plant's data directory.</summary>
 public sealed record TestNodeSize(int Cpus, long MemoryMiB, long PoolGiB);
 
-/// <summary>A golden image imported at first start: the closure of <paramref name="UpTo"/> within <paramref name="Spec"/>.</summary>
-/// <param name="Qcow2">A real plant's disk for it: a qcow2 file copied into the pool (bring your own base image).</param>
-public sealed record SeedImage(VmSpec Spec, ImmutableArray<string> UpTo, string? Qcow2 = null);
-
 /// <summary>Everything one plant needs to know about its host and its policies.</summary>
 /// <param name="Uri">libvirt URI, or <see cref="TestNodeUri"/> for a test-driver host kept in <paramref name="DataDir"/>.</param>
 /// <param name="TestNodeDurable">
@@ -41,4 +37,7 @@ public sealed record PlantSettings(
     public string BaseImageVolume => "base";
 
     public string PersistenceId => $"plant-{Name}";
+
+    /// <summary>The part of these settings the plant's ledger decides by.</summary>
+    public PlantRules Rules => new(Name, CostModel, CachePolicy, CpuOvercommit, ReservedMemoryMiB, BaseImageVolume, BaseImageGiB);
 }

@@ -66,8 +66,6 @@ public sealed class QemuPlantHypervisor : IPlantHypervisor
 
     public string Uri => _libvirt.Uri;
 
-    public bool IsAlive() => _libvirt.IsAlive();
-
     public Task CheckpointAsync() => _libvirt.CheckpointAsync();
 
     public void Checkpoint() => _libvirt.Checkpoint();

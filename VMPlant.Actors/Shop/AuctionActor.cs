@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Diagnostics;
 using VMPlant.Messages;
 
@@ -8,7 +9,9 @@ namespace VMPlant.Actors.Shop;
 
 /// <summary>
 /// One request's auction: asks every known plant for a bid, waits for all answers or the bid timeout, then
-/// awards the cheapest bid, falling back to the next one when a plant refuses or does not answer in time.
+/// awards the cheapest bid, falling back to the next one when a plant refuses or does not answer in time. Awards are sent
+/// on the shop's behalf: the plant answers the shop, which journals the award (see <see cref="AwardOffer"/>) and passes
+/// the answer on, so a build's outcome, which the plant also sends to the shop, can never overtake its award.
 /// An auction started before its request was journaled decides as soon as it can but awards only after
 /// <see cref="RequestJournaled"/>.
 /// In estimate mode it only reports the bids. Reports to its parent and stops.
@@ -119,11 +122,12 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
 
     private void Awarding()
     {
-        Receive<AwardAccepted>(a => a.RequestId == _request.RequestId && a.Plant == _current?.Plant, a =>
+        // The plant answers the shop (its build's outcome follows the same route); the shop journals the award and
+        // passes the answer on: acceptance ends the auction, refusal moves on to the next bid.
+        Receive<AwardAccepted>(a => a.RequestId == _request.RequestId && a.Plant == _current?.Plant, _ =>
         {
             Timers.CancelAll();
             RequestTrace.Mark(_request.RequestId, TracePoint.AwardAccepted);
-            Context.Parent.Tell(new AuctionAwarded(_request.RequestId, a.Plant, BidRanking.Rank(_bids).ToImmutableArray(), Declines()));
             Context.Stop(Self);
         });
         Receive<AwardRefused>(r => r.RequestId == _request.RequestId && r.Plant == _current?.Plant, r =>
@@ -151,7 +155,9 @@ public sealed class AuctionActor : ReceiveActor, IWithTimers
             return;
         }
         RequestTrace.Mark(_request.RequestId, TracePoint.AwardSent);
-        _plants[_current.Plant].Tell(new Award(_request.RequestId, _request.VmId, _request.Spec));
+        // The shop learns of the offer before the plant can answer it: both are told from here, the shop first.
+        Context.Parent.Tell(new AwardOffer(_request.RequestId, _current.Plant, BidRanking.Rank(_bids).ToImmutableArray(), Declines()));
+        _plants[_current.Plant].Tell(new Award(_request.RequestId, _request.VmId, _request.Spec), Context.Parent);
         Timers.StartSingleTimer(Timeout.Instance, Timeout.Instance, _settings.AwardTimeout);
     }
 
@@ -181,7 +187,5 @@ public sealed record RequestJournaled
 {
     public static readonly RequestJournaled Instance = new();
 }
-
-public sealed record AuctionAwarded(string RequestId, string Plant, ImmutableArray<BidSummary> Bids, ImmutableArray<DeclineSummary> Declines);
 
 public sealed record AuctionFailed(string RequestId, string Reason, ImmutableArray<BidSummary> Bids, ImmutableArray<DeclineSummary> Declines);

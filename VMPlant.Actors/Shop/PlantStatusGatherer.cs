@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using VMPlant.Actors.Domain;
 using VMPlant.Messages;
 
 namespace VMPlant.Actors.Shop;

@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
-using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -19,61 +17,61 @@ namespace VMPlant.Actors.Shop;
 /// <remarks>
 /// Group commit: events are journaled with PersistAsync, so while one journal write is in flight the shop keeps
 /// taking commands and their events travel together in the next write. The shop decides on everything it has
-/// journaled or is journaling (<c>_state</c>), but nothing it says leaves before what it is based on is journaled:
-/// answers go out in event handlers or through <see cref="AfterJournal"/>.
+/// journaled or is journaling (the ledger's decided side), but nothing it says leaves before what it is based on is
+/// journaled: answers go out in event handlers or through <see cref="AfterJournal"/>. The request bookkeeping is the
+/// pure <see cref="ShopLedger{TRequester}"/>; this actor does the messaging, auctions and group commit.
 /// </remarks>
 public sealed class ShopActor : SnapshottingActor, IWithTimers
 {
     private readonly ShopSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, IActorRef> _plants = [];
-    private readonly Dictionary<string, List<IActorRef>> _waiting = [];
-    private readonly Dictionary<string, List<IActorRef>> _destroying = [];
-    // Plant outcomes that overtook their own award decision (the auction reports after the plant accepted).
-    private readonly Dictionary<string, object> _outcomesBeforeAward = [];
-    // Requests with an auction running or held right now (never two auctions for one request), with the auction once launched.
-    private readonly Dictionary<string, IActorRef?> _auctions = [];
-    private readonly PlantDiscovery _discovery;
-    // Unfinished requests found at recovery wait, like new auctions, until the plants have re-registered.
-    private bool _resumePending;
-    // What the shop has decided: the journal plus events still being written. Every decision reads it.
-    private ShopState _state = ShopState.Empty;
-    // What the journal holds: snapshots are taken of it, and auctions award only requests it holds.
-    private ShopState _journaled = ShopState.Empty;
-
-    private static readonly TimeSpan HeldAuctionCheck = TimeSpan.FromMilliseconds(200);
+    private readonly AuctionHouse _auctions;
+    // What the shop has decided (the journal plus events still being written) and what the journal holds, with the
+    // requesters waiting and the awards on offer. Every decision reads it; answers and snapshots come from its journaled side.
+    private ShopLedger<IActorRef> _ledger = ShopLedger<IActorRef>.Empty;
 
     public ShopActor(ShopSettings settings)
     {
         _settings = settings;
-        _discovery = new PlantDiscovery(DateTime.UtcNow, settings.PlantDiscovery, settings.PlantWait);
+        _auctions = new AuctionHouse(Context, () => Timers, settings, _log, requestId => _ledger.Journaled.Requests.ContainsKey(requestId));
         if (settings.JournalPluginId.Length > 0) JournalPluginId = settings.JournalPluginId;
         if (settings.SnapshotPluginId.Length > 0) SnapshotPluginId = settings.SnapshotPluginId;
 
-        RecoverWith<ShopSnapshot>(snapshot => _state = snapshot.Restore(), e => _state = _state.Apply(e), OnRecoveryCompleted);
+        RecoverWith<ShopSnapshot>(
+            snapshot => _ledger = _ledger with { Decided = snapshot.Restore() },
+            e => _ledger = _ledger with { Decided = _ledger.Decided.Apply(e) },
+            OnRecoveryCompleted);
 
-        Command<RegisterPlant>(OnRegisterPlant);
+        Command<RegisterPlant>(register => _auctions.Register(register, ResumeUnfinishedRequests));
         Command<Terminated>(OnPlantTerminated);
         Command<CreateVm>(OnCreateVm);
         Command<EstimateVm>(OnEstimate);
-        Command<AuctionAwarded>(OnAwarded);
-        Command<AuctionFailed>(OnAuctionFailed);
-        Command<VmReady>(OnVmReady);
-        Command<VmFailed>(OnVmFailed);
-        Command<ConfigureVm>(OnConfigure);
-        Command<RequestRejected>(OnRejectedByPlant);
-        Command<ShowVm>(show => SendAfterJournal(Sender, _state.Vms.TryGetValue(show.VmId, out var vm) ? vm : new VmNotFound(show.VmId)));
+        Command<AwardOffer>(offer => _ledger = _ledger.Offered(offer));
+        Command<AwardAccepted>(accepted => Execute(_ledger.Accepted(accepted), accepted.RequestId, accepted));
+        Command<AwardRefused>(refused => Execute(_ledger.Refused(refused), refused.RequestId, refused));
+        Command<AuctionFailed>(failed =>
+        {
+            _auctions.Ended(failed.RequestId);
+            Execute(_ledger.AuctionFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), failed.RequestId, failed);
+        });
+        Command<VmReady>(ready => Execute(_ledger.Ready(ready), ready.RequestId, ready, () =>
+        {
+            RequestTrace.Mark(ready.RequestId, TracePoint.ShopCompleted);
+            _log.Info("{VmId} for {RequestId} is running on {Plant} (image {ImageId}, {Performed} actions performed)",
+                ready.Vm.VmId, ready.RequestId, ready.Vm.Plant, ready.Vm.ImageId, ready.Report.PerformedActionIds.Length);
+        }));
+        Command<VmFailed>(failed => Execute(_ledger.Failed(failed), failed.RequestId, failed));
+        Command<ConfigureVm>(configure => Execute(_ledger.Configure(configure, Sender, _auctions.Plants.ContainsKey), configure.RequestId, configure));
+        Command<RequestRejected>(rejected => Execute(_ledger.Rejected(rejected), rejected.RequestId, rejected));
+        Command<ShowVm>(show => SendAfterJournal(Sender, _ledger.Decided.Vms.TryGetValue(show.VmId, out var vm) ? vm : new VmNotFound(show.VmId)));
         Command<ListVms>(list => SendAfterJournal(Sender, VmQuery.Invalid(list.Where) is { } error
             ? new RequestRejected("list", error)
-            : new VmList(VmQuery.Filter(_state.Vms.Values, list.Where))));
-        Command<DestroyVm>(OnDestroy);
-        Command<VmDestroyed>(OnPlantDestroyed);
-        Command<VmNotFound>(OnPlantNotFound);
-        Command<ListPlants>(_ => Context.ActorOf(PlantStatusGatherer.Props(_plants, Sender, _settings.StatusTimeout)));
-        Command<ReleaseHeldAuctions>(_ => ReleaseHeld());
-        // Answers to awards the shop itself resent after recovery (auctions' own awards go to the auctions).
-        Command<AwardAccepted>(_ => { });
-        Command<AwardRefused>(OnResumedAwardRefused);
+            : new VmList(VmQuery.Filter(_ledger.Decided.Vms.Values, list.Where))));
+        Command<DestroyVm>(destroy => Execute(_ledger.Destroy(destroy, Sender, _auctions.Plants.ContainsKey), destroy.VmId, destroy));
+        Command<VmDestroyed>(destroyed => Execute(_ledger.Removed(destroyed, DateTimeOffset.UtcNow), destroyed.VmId, destroyed));
+        Command<VmNotFound>(notFound => Execute(_ledger.Vanished(notFound, DateTimeOffset.UtcNow), notFound.VmId, notFound));
+        Command<ListPlants>(_ => Context.ActorOf(PlantStatusGatherer.Props(_auctions.Plants, Sender, _settings.StatusTimeout)));
+        Command<ReleaseHeldAuctions>(_ => _auctions.ReleaseHeld(ResumeUnfinishedRequests));
         Command<StopShop>(_ =>
         {
             // Nothing decided may be lost: stop once it is all journaled, taking no new commands meanwhile.
@@ -111,256 +109,58 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
 
     private void OnRecoveryCompleted()
     {
-        _journaled = _state;
-        var unfinished = _state.Unfinished.Count();
-        _log.Info("Shop recovered {Requests} requests, {Vms} VMs, {Unfinished} unfinished", _state.Requests.Count, _state.Vms.Count, unfinished);
-        _discovery.Expect(_state.Vms.Values.Where(v => v.State == VmState.Running).Select(v => v.Plant)
-            .Concat(_state.Unfinished.Where(r => r.Plant is not null).Select(r => r.Plant!)));
-        _resumePending = unfinished > 0;
-        if (_resumePending) WatchHeldWork();
-    }
-
-    private void OnRegisterPlant(RegisterPlant register)
-    {
-        if (_plants.TryGetValue(register.Plant, out var known) && known.Equals(register.PlantRef)) return;
-        if (known is not null) Context.Unwatch(known);
-        _plants[register.Plant] = register.PlantRef;
-        Context.Watch(register.PlantRef);
-        _log.Info("Plant {Plant} registered ({Path})", register.Plant, register.PlantRef.Path);
-        if (_discovery.Held > 0 || _resumePending) ReleaseHeld();
+        _ledger = _ledger.Recovered();
+        var state = _ledger.Decided;
+        var unfinished = state.Unfinished.Count();
+        _log.Info("Shop recovered {Requests} requests, {Vms} VMs, {Unfinished} unfinished", state.Requests.Count, state.Vms.Count, unfinished);
+        _auctions.Expect(state.Vms.Values.Where(v => v.State == VmState.Running).Select(v => v.Plant)
+            .Concat(state.Unfinished.Where(r => r.Plant is not null).Select(r => r.Plant!)), resumePending: unfinished > 0);
     }
 
     private void OnPlantTerminated(Terminated terminated)
     {
-        foreach (var name in _plants.Where(p => p.Value.Equals(terminated.ActorRef)).Select(p => p.Key).ToList())
-        {
-            _plants.Remove(name);
-            _log.Warning("Plant {Plant} is gone; it gets no more bid requests until it registers again", name);
+        foreach (var name in _auctions.Gone(terminated.ActorRef))
             // Requests it was building are bid again (same VM id); if it comes back with the VM, the duplicate is removed.
-            foreach (var request in _state.Unfinished.Where(r => r.Status == RequestStatus.Awarded && r.Plant == name && !_auctions.ContainsKey(r.RequestId)).ToList())
+            foreach (var request in _ledger.Decided.Unfinished.Where(r => r.Status == RequestStatus.Awarded && r.Plant == name && !_auctions.IsRunning(r.RequestId)).ToList())
             {
                 _log.Warning("Re-bidding {RequestId}: plant {Plant}, which was building it, is gone", request.RequestId, name);
-                StartAuction(request.RequestId, request.VmId, request.Spec!);
+                _auctions.Start(request.RequestId, request.VmId, request.Spec!);
             }
-        }
     }
 
     private void OnCreateVm(CreateVm create)
     {
-        if (_state.Requests.TryGetValue(create.RequestId, out var known))
+        var decision = _ledger.Create(create, Sender, DateTimeOffset.UtcNow);
+        if (decision.Event is RequestAccepted accepted)
         {
-            // Also a duplicate of a request still being journaled: it waits for the one outcome.
-            if (known.Outcome is { } outcome) SendAfterJournal(Sender, outcome);
-            else Wait(create.RequestId, Sender);
+            RequestTrace.Mark(create.RequestId, TracePoint.ShopReceived);
+            // Bids have no side effects, so plants bid while the request is being journaled; the auction awards only
+            // once told the request is journaled (a crash before that loses nothing that was promised).
+            Execute(decision, create.RequestId, create, () =>
+            {
+                RequestTrace.Mark(accepted.RequestId, TracePoint.ShopAccepted);
+                if (_auctions.Auction(accepted.RequestId) is { } auction) auction.Tell(RequestJournaled.Instance);
+            });
             return;
         }
-        if (Reject(create.RequestId, create.Spec) is { } rejection)
-        {
-            Sender.Tell(rejection);
-            return;
-        }
-        RequestTrace.Mark(create.RequestId, TracePoint.ShopReceived);
-        Wait(create.RequestId, Sender);
-        // Bids have no side effects, so plants bid while the request is being journaled; the auction awards only
-        // once told the request is journaled (a crash before that loses nothing that was promised).
-        var accepted = new RequestAccepted(create.RequestId, NewVmId(create), create.Spec, DateTimeOffset.UtcNow);
-        Commit(accepted, e =>
-        {
-            RequestTrace.Mark(e.RequestId, TracePoint.ShopAccepted);
-            if (_auctions.GetValueOrDefault(e.RequestId) is { } auction) auction.Tell(RequestJournaled.Instance);
-        });
-        StartAuction(accepted.RequestId, accepted.VmId, accepted.Spec);
+        Execute(decision, create.RequestId, create);
     }
 
     private void OnEstimate(EstimateVm estimate)
     {
-        if (Reject("estimate", estimate.Spec) is { } rejection)
+        if (ShopLedger<IActorRef>.Validate("estimate", estimate.Spec) is { } rejection)
         {
             Sender.Tell(rejection);
             return;
         }
-        LaunchOrHold(new AuctionRequest("estimate-" + Guid.NewGuid().ToString("N"), "", estimate.Spec, EstimateOnly: true, Sender));
+        _auctions.Estimate(estimate.Spec, Sender);
     }
-
-    /// <summary>Starts the request's auction unless one is already running or held.</summary>
-    private void StartAuction(string requestId, string vmId, VmSpec spec)
-    {
-        if (!_auctions.TryAdd(requestId, null)) return;
-        LaunchOrHold(new AuctionRequest(requestId, vmId, spec, EstimateOnly: false, Self));
-    }
-
-    private void LaunchOrHold(AuctionRequest request)
-    {
-        var now = DateTime.UtcNow;
-        if (_discovery.Ready(_plants, now))
-        {
-            Launch(request);
-            return;
-        }
-        WatchHeldWork();
-        _discovery.Hold(request, now);
-        _log.Info("Holding the auction for {RequestId} until plants register ({Registered} registered so far)", request.RequestId, _plants.Count);
-    }
-
-    /// <summary>An auction for a request not journaled yet awards only once the RequestAccepted handler tells it.</summary>
-    private void Launch(AuctionRequest request)
-    {
-        var auction = Context.ActorOf(AuctionActor.Props(request with { Journaled = _journaled.Requests.ContainsKey(request.RequestId) },
-            _plants.ToDictionary(), _settings));
-        if (!request.EstimateOnly) _auctions[request.RequestId] = auction;
-    }
-
-    private void WatchHeldWork()
-    {
-        if (!Timers.IsTimerActive(nameof(ReleaseHeldAuctions)))
-            Timers.StartPeriodicTimer(nameof(ReleaseHeldAuctions), ReleaseHeldAuctions.Instance, HeldAuctionCheck);
-    }
-
-    private void ReleaseHeld()
-    {
-        var now = DateTime.UtcNow;
-        var ready = _discovery.Ready(_plants, now);
-        foreach (var request in _discovery.Release(ready, now)) Launch(request);
-        if (ready && _resumePending)
-        {
-            _resumePending = false;
-            ResumeUnfinishedRequests();
-        }
-        if (_discovery.Held == 0 && !_resumePending) Timers.Cancel(nameof(ReleaseHeldAuctions));
-    }
-
-    private void OnAwarded(AuctionAwarded awarded)
-    {
-        _auctions.Remove(awarded.RequestId);
-        // A re-bid that lost the race with the original plant's late outcome: the request is already answered.
-        if (_state.Requests.TryGetValue(awarded.RequestId, out var known) && known.IsFinished) return;
-        Commit(new RequestAwarded(awarded.RequestId, awarded.Plant, awarded.Bids, awarded.Declines), _ => { });
-        if (_outcomesBeforeAward.Remove(awarded.RequestId, out var outcome)) Self.Tell(outcome, Sender);
-    }
-
-    /// <summary>True (and the outcome kept for later) when the plant answered before the auction reported its award.</summary>
-    private bool ArrivedBeforeAward(string requestId, object outcome)
-    {
-        if (!_state.Requests.TryGetValue(requestId, out var request) || request.Status != RequestStatus.Accepted) return false;
-        _outcomesBeforeAward[requestId] = outcome;
-        return true;
-    }
-
-    private void OnAuctionFailed(AuctionFailed failed)
-    {
-        _auctions.Remove(failed.RequestId);
-        if (_state.Requests.TryGetValue(failed.RequestId, out var known) && known.IsFinished) return;
-        Commit(new RequestFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), e => Answer(e.RequestId));
-    }
-
-    private void OnVmReady(VmReady ready)
-    {
-        if (ArrivedBeforeAward(ready.RequestId, ready)) return;
-        if (!_state.Requests.TryGetValue(ready.RequestId, out var request) || request.Status == RequestStatus.Completed)
-        {
-            if (request?.Created is { } done && done.Vm.Plant != ready.Vm.Plant)
-            {
-                // A plant that was unreachable when the request was re-bid finished it too: keep one VM only.
-                _log.Warning("{RequestId} was completed on {Plant}; removing the duplicate {Plant2} built", ready.RequestId, done.Vm.Plant, ready.Vm.Plant);
-                SendAfterJournal(Sender, new DestroyVm(ready.Vm.VmId));
-                return;
-            }
-            // A plant repeating itself (resent award, re-registration after failover): the outcome is already known.
-            if (request?.Outcome is not null) AfterJournal(() => Answer(ready.RequestId));
-            else if (request is null && _waiting.ContainsKey(ready.RequestId)) Configured(ready);
-            return;
-        }
-        var report = ready.Report with { Bids = request.Bids, Declines = request.Declines };
-        Commit(new RequestCompleted(ready.RequestId, ready.Vm, report), e =>
-        {
-            RequestTrace.Mark(e.RequestId, TracePoint.ShopCompleted);
-            _log.Info("{VmId} for {RequestId} is running on {Plant} (image {ImageId}, {Performed} actions performed)",
-                e.Vm.VmId, e.RequestId, e.Vm.Plant, e.Vm.ImageId, e.Report.PerformedActionIds.Length);
-            Answer(e.RequestId);
-        });
-    }
-
-    private void OnVmFailed(VmFailed failed)
-    {
-        if (ArrivedBeforeAward(failed.RequestId, failed)) return;
-        if (_state.Requests.TryGetValue(failed.RequestId, out var request))
-        {
-            if (request.IsFinished) return;
-            Commit(new RequestFailed(failed.RequestId, failed.Reason, request.Bids, request.Declines), e => Answer(e.RequestId));
-            return;
-        }
-        // A configure request that failed on the plant: nothing was changed, so nothing is journaled.
-        Reply(failed.RequestId, new CreateVmFailed(failed.RequestId, failed.Reason, ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty));
-    }
-
-    private void OnConfigure(ConfigureVm configure)
-    {
-        if (_state.Requests.TryGetValue(configure.RequestId, out var known) && known.Outcome is { } outcome)
-        {
-            SendAfterJournal(Sender, outcome);
-            return;
-        }
-        if (!_state.Vms.TryGetValue(configure.VmId, out var vm) || vm.State != VmState.Running)
-        {
-            SendAfterJournal(Sender, new VmNotFound(configure.VmId));
-            return;
-        }
-        if (!_plants.TryGetValue(vm.Plant, out var plant))
-        {
-            Sender.Tell(new RequestRejected(configure.RequestId, $"plant {vm.Plant}, which holds {vm.VmId}, is not reachable"));
-            return;
-        }
-        Wait(configure.RequestId, Sender);
-        SendAfterJournal(plant, new ConfigurePlantVm(configure.RequestId, configure.VmId, configure.Actions));
-    }
-
-    private void Configured(VmReady ready) => Commit(new VmConfigured(ready.RequestId, ready.Vm, ready.Report), e => Answer(e.RequestId));
-
-    private void OnRejectedByPlant(RequestRejected rejected)
-    {
-        Reply(rejected.RequestId, rejected);
-        Reply(_destroying, rejected.RequestId, rejected);
-    }
-
-    private void OnDestroy(DestroyVm destroy)
-    {
-        if (!_state.Vms.TryGetValue(destroy.VmId, out var vm) || vm.State == VmState.Destroyed)
-        {
-            SendAfterJournal(Sender, new VmNotFound(destroy.VmId));
-            return;
-        }
-        if (!_plants.TryGetValue(vm.Plant, out var plant))
-        {
-            Sender.Tell(new RequestRejected(destroy.VmId, $"plant {vm.Plant}, which holds {vm.VmId}, is not reachable"));
-            return;
-        }
-        if (!_destroying.TryGetValue(destroy.VmId, out var waiting))
-        {
-            _destroying[destroy.VmId] = waiting = [];
-            SendAfterJournal(plant, destroy);
-        }
-        waiting.Add(Sender);
-    }
-
-    private void OnPlantDestroyed(VmDestroyed destroyed)
-    {
-        if (_state.Vms.TryGetValue(destroyed.VmId, out var vm) && vm.Plant != destroyed.Plant)
-        {
-            _log.Info("Duplicate {VmId} removed from {Plant}; the VM on {Owner} stays", destroyed.VmId, destroyed.Plant, vm.Plant);
-            return;
-        }
-        Commit(new VmDeleted(destroyed.VmId, DateTimeOffset.UtcNow), e => Reply(_destroying, e.VmId, destroyed));
-    }
-
-    /// <summary>The plant no longer has the VM: the shop's record was stale, so it is closed.</summary>
-    private void OnPlantNotFound(VmNotFound notFound) =>
-        Commit(new VmDeleted(notFound.VmId, DateTimeOffset.UtcNow), e => Reply(_destroying, e.VmId, notFound));
 
     private void ResumeUnfinishedRequests()
     {
-        foreach (var request in _state.Unfinished.Where(r => !_auctions.ContainsKey(r.RequestId)).ToList())
+        foreach (var request in _ledger.Decided.Unfinished.Where(r => !_auctions.IsRunning(r.RequestId)).ToList())
         {
-            if (request.Status == RequestStatus.Awarded && request.Plant is { } name && _plants.TryGetValue(name, out var plant))
+            if (request.Status == RequestStatus.Awarded && request.Plant is { } name && _auctions.Plants.TryGetValue(name, out var plant))
             {
                 // Awards are idempotent on the plant: it repeats the outcome if the VM is already built.
                 _log.Info("Resuming {RequestId}: asking {Plant} again for the VM it was awarded", request.RequestId, name);
@@ -369,52 +169,52 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             else
             {
                 _log.Info("Resuming {RequestId}: bidding again", request.RequestId);
-                StartAuction(request.RequestId, request.VmId, request.Spec!);
+                _auctions.Start(request.RequestId, request.VmId, request.Spec!);
             }
         }
     }
 
-    /// <summary>A plant no longer honours an award it was given before the failover: the request is bid again.</summary>
-    private void OnResumedAwardRefused(AwardRefused refused)
-    {
-        if (!_state.Requests.TryGetValue(refused.RequestId, out var request) || request.IsFinished ||
-            request.Plant != refused.Plant || _auctions.ContainsKey(refused.RequestId)) return;
-        _log.Warning("Plant {Plant} refused the resumed award of {RequestId} ({Reason}); bidding again", refused.Plant, refused.RequestId, refused.Reason);
-        StartAuction(request.RequestId, request.VmId, request.Spec!);
-    }
-
-    private RequestRejected? Reject(string requestId, VmSpec spec)
-    {
-        try
-        {
-            ConfigDag.Build(spec);
-            return null;
-        }
-        catch (SpecValidationException e)
-        {
-            return new RequestRejected(requestId, e.Message);
-        }
-    }
-
-    private void Wait(string requestId, IActorRef requester)
-    {
-        if (!_waiting.TryGetValue(requestId, out var waiting)) _waiting[requestId] = waiting = [];
-        waiting.Add(requester);
-    }
-
-    /// <summary>
-    /// Journals <paramref name="e"/> in the next group write; the shop decides on it at once, and
-    /// <paramref name="whenJournaled"/> (which may answer) runs once it is journaled, in journal order.
-    /// </summary>
-    private void Commit<TEvent>(TEvent e, Action<TEvent> whenJournaled) where TEvent : IVmPlantEvent
-    {
-        _state = _state.Apply(e);
+    /// <summary>Journals an event the ledger has decided on already, in the next group write.</summary>
+    private void JournalEvent(IVmPlantEvent e, Action<IVmPlantEvent> whenJournaled) =>
         PersistAsync(e, journaled =>
         {
-            _journaled = _journaled.Apply(journaled);
+            _ledger = _ledger.Journal(journaled);
             whenJournaled(journaled);
             SnapshotIfDue();
         });
+
+    /// <summary>
+    /// Carries out a ledger decision about <paramref name="requestId"/>: journal its event (answering the waiting once it
+    /// is journaled, when asked), reply, and start, stop or inform the request's auction (<paramref name="command"/> is
+    /// what the auction is told).
+    /// </summary>
+    private void Execute(ShopDecision<IActorRef> decision, string requestId, object command, Action? whenJournaled = null)
+    {
+        _ledger = decision.Ledger;
+        if (decision.Note is { } note) _log.Info("{Note}", note);
+        if (decision.Reply is { } reply) Sender.Tell(reply);
+        if (decision.ReplyAfterJournal is { } later) SendAfterJournal(Sender, later);
+        if (decision.TellWaiting is { } told) Reply(requestId, told);
+        if (decision.Repeat) AfterJournal(() => Answer(requestId));
+        if (decision.ToPlant is { } toPlant && _auctions.Plants.TryGetValue(toPlant.Plant, out var plant)) SendAfterJournal(plant, toPlant.Message);
+        if (decision.Event is { } e)
+            JournalEvent(e, _ =>
+            {
+                whenJournaled?.Invoke();
+                if (decision.AnswerWhenJournaled) Answer(requestId);
+                if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+            });
+        else if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+        switch (decision.Auction)
+        {
+            case AuctionStep.Start when _ledger.Decided.Requests.TryGetValue(requestId, out var request) && request.Spec is not null:
+                _auctions.Start(requestId, request.VmId, request.Spec);
+                break;
+            case AuctionStep.Stop or AuctionStep.Forward:
+                if (_auctions.Auction(requestId) is { } auction) auction.Tell(command);
+                if (decision.Auction == AuctionStep.Stop) _auctions.Ended(requestId);
+                break;
+        }
     }
 
     /// <summary>Runs once every event decided so far is journaled (at once when none is being written).
@@ -430,35 +230,25 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         throw new InvalidOperationException($"the journal rejected shop event {sequenceNr} ({@event.GetType().Name}); restarting from the journal", cause);
     }
 
-    /// <summary>Answers everyone waiting for the request; call where its outcome is journaled.</summary>
     private void Answer(string requestId)
     {
-        if (_journaled.Requests.TryGetValue(requestId, out var request) && request.Outcome is { } outcome)
-            Reply(requestId, outcome);
+        if (_ledger.JournaledOutcome(requestId) is { } outcome) Reply(requestId, outcome);
     }
 
-    private void Reply(string requestId, object answer) => Reply(_waiting, requestId, answer);
-
-    private static void Reply(Dictionary<string, List<IActorRef>> waiting, string key, object answer)
+    private void Reply(string requestId, object answer)
     {
-        if (!waiting.Remove(key, out var requesters)) return;
+        (_ledger, var requesters) = _ledger.TakeWaiting(requestId);
         foreach (var requester in requesters) requester.Tell(answer);
     }
 
-    private void SnapshotIfDue() => SnapshotIfDue(() => ShopSnapshot.Of(_journaled));
-
-    /// <summary>VM ids are derived from the request id, so a retried request can never mint a second VM.</summary>
-    private static string NewVmId(CreateVm create)
+    private void TellDestroying(string vmId, object answer)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(create.RequestId)))[..12];
-        var name = create.Spec.Name.Length > 40 ? create.Spec.Name[..40] : create.Spec.Name;
-        return $"{name}-{hash}";
+        (_ledger, var requesters) = _ledger.TakeDestroying(vmId);
+        foreach (var requester in requesters) requester.Tell(answer);
     }
 
-    private sealed record ReleaseHeldAuctions
-    {
-        public static readonly ReleaseHeldAuctions Instance = new();
-    }
+    private void SnapshotIfDue() => SnapshotIfDue(() => ShopSnapshot.Of(_ledger.Journaled));
+
 }
 
 /// <summary>Stops the shop singleton cleanly (never PoisonPill: in-flight persists must complete first).</summary>

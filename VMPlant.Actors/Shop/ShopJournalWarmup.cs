@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using VMPlant.Actors.Domain;
 
 namespace VMPlant.Actors.Shop;
 

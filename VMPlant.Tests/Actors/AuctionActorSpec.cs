@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Shop;
 using VMPlant.Messages;
 using VMPlant.Tests.Support;
@@ -37,7 +38,7 @@ public sealed class AuctionActorSpec(ITestOutputHelper output) : TestKit(TestCon
         var award = plant.ExpectMsg<Award>();
         Assert.Equal(("r1", "vm-1"), (award.RequestId, award.VmId));
         plant.Reply(new AwardAccepted("r1", "a"));
-        Assert.Equal("a", shop.ExpectMsg<AuctionAwarded>().Plant);
+        Assert.Equal("a", shop.ExpectMsg<AwardOffer>().Plant);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Shop;
 using VMPlant.Messages;
 using VMPlant.Tests.Support;

@@ -1,3 +1,4 @@
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Plant;
 using VMPlant.Libvirt;
 using VMPlant.Tests.Support;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Shop;
 using VMPlant.Messages;
 using VMPlant.Tests.Support;

@@ -34,7 +34,7 @@ public sealed class TestNodeStateSpec : IDisposable
         _host.Dispose();
     }
 
-    private VMPlant.Libvirt.Domain Define(string name, string? metadataXml = null) =>
+    private LibvirtDomain Define(string name, string? metadataXml = null) =>
         _connection.DefineDomain(DomainXml.Build(new DomainDefinition(
             name, Vcpus: 2, MemoryMiB: 512, DiskPath: $"{Images}/{name}",
             MetadataXml: metadataXml, MetadataNamespace: metadataXml is null ? null : VmNamespace)));

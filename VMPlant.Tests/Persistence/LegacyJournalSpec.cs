@@ -4,6 +4,7 @@ using Akka.Persistence;
 using Akka.Persistence.Sql;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Plant;
 using VMPlant.Actors.Serialization;
 using VMPlant.Tests.Support;

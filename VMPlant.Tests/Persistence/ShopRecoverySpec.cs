@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Serialization;
 using VMPlant.Actors.Shop;
 using VMPlant.Messages;

@@ -51,8 +51,8 @@ public sealed class VmPlantSerializerSpec(ITestOutputHelper output) : TestKit(Te
     [Fact]
     public void Events_carry_their_version_in_the_manifest()
     {
-        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new VMPlant.Actors.Shop.VmDeleted("vm", DateTimeOffset.UnixEpoch));
-        Assert.Equal("VmDeleted@v1", serializer.Manifest(new VMPlant.Actors.Shop.VmDeleted("vm", DateTimeOffset.UnixEpoch)));
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new VMPlant.Actors.Domain.VmDeleted("vm", DateTimeOffset.UnixEpoch));
+        Assert.Equal("VmDeleted@v1", serializer.Manifest(new VMPlant.Actors.Domain.VmDeleted("vm", DateTimeOffset.UnixEpoch)));
         Assert.Equal("CreateVm", serializer.Manifest(new CreateVm("r", SpecBuilder.DebianOnly())));
     }
 

@@ -1,3 +1,4 @@
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Shop;
 
 namespace VMPlant.Tests.Support;

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using VMPlant.Messages;
 
 namespace VMPlant.Actors.Domain;
@@ -12,7 +11,6 @@ namespace VMPlant.Actors.Domain;
 /// </summary>
 public sealed class ConfigDag
 {
-    private static readonly ConditionalWeakTable<VmSpec, ConfigDag> BuiltFrom = new();
     private readonly ImmutableArray<DagAction> actions;
     private readonly FrozenDictionary<string, int> positionById;
     private readonly FrozenDictionary<ActionIdentity, int> positionByIdentity;
@@ -60,8 +58,6 @@ public sealed class ConfigDag
     /// <exception cref="SpecValidationException">With every problem found.</exception>
     public static ConfigDag Build(VmSpec spec)
     {
-        // One request's spec instance reaches every in-process plant; they share one validated DAG.
-        if (BuiltFrom.TryGetValue(spec, out var known)) return known;
         var analysis = VmSpecValidator.Analyse(spec);
         if (!analysis.IsValid)
             throw new SpecValidationException(null, analysis.Errors);
@@ -73,9 +69,7 @@ public sealed class ConfigDag
             var after = action.After.IsDefault ? [] : action.After.Distinct(StringComparer.Ordinal).ToImmutableArray();
             return new DagAction(action.Id, action.Kind, args, after, action.Cost, analysis.Identities![position]);
         });
-        var dag = new ConfigDag(spec.Name, spec.Resources, [.. built]);
-        BuiltFrom.AddOrUpdate(spec, dag);
-        return dag;
+        return new ConfigDag(spec.Name, spec.Resources, [.. built]);
     }
 
     /// <summary>

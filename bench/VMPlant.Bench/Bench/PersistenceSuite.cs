@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Persistence;
 using Npgsql;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Serialization;
 using VMPlant.Actors.Shop;
 using VMPlant.Bench.Workloads;

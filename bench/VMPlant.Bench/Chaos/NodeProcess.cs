@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Shop;
 
 namespace VMPlant.Bench.Chaos;

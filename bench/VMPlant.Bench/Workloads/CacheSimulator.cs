@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using VMPlant.Actors.Domain;
-using VMPlant.Actors.Plant;
-using VMPlant.Actors.Shop;
 using VMPlant.Messages;
 
 namespace VMPlant.Bench.Workloads;
@@ -113,7 +111,7 @@ public sealed class PreparedWorkload
 /// <summary>
 /// Replays a workload against simulated plants with the real domain code — <see cref="ConfigDag"/>,
 /// <see cref="ImageIndex"/>, <see cref="ImageCache"/> (publish, core images, hits, eviction), <see cref="CostModel"/>,
-/// <see cref="HostCapacity"/> and <see cref="BidRanking"/> — changing only the reuse and placement rules, so that
+/// <see cref="PlantLedger"/> (capacity, pins, publishing and eviction, as a plant journals them) and <see cref="BidRanking"/> — changing only the reuse and placement rules, so that
 /// VMPlant and its baselines are compared on the same requests, caches and capacities. No actors, no libvirt:
 /// a 2,000-request run takes well under a second.
 /// </summary>
@@ -136,9 +134,8 @@ public static class CacheSimulator
     public static SimulationResult Run(PreparedWorkload prepared, SimulationOptions options)
     {
         var random = new Random(options.Seed);
-        var baseImage = new GoldenImage("base", "base", ImmutableHashSet<ActionIdentity>.Empty, 0, 0, DateTimeOffset.UnixEpoch);
-        var plants = options.Plants.Select(p => new SimPlant(p, options.CpuOvercommit, options.Cache, baseImage)).ToList();
-        var departures = new PriorityQueue<(SimPlant Plant, ResourceSpec Resources, string ImageId), int>();
+        var plants = options.Plants.Select(p => new SimPlant(p, options.CpuOvercommit, options.Cache, options.CostModel)).ToList();
+        var departures = new PriorityQueue<(SimPlant Plant, string VmId), int>();
         int served = 0, rejected = 0, fullHits = 0, partialHits = 0, misses = 0, published = 0, evicted = 0;
         double requested = 0, performed = 0;
 
@@ -149,7 +146,7 @@ public static class CacheSimulator
             while (departures.TryPeek(out var leaving, out var at) && at <= seq)
             {
                 departures.Dequeue();
-                leaving.Plant.Release(leaving.Resources, leaving.ImageId);
+                leaving.Plant.Release(leaving.VmId, DateTimeOffset.UnixEpoch.AddSeconds(at));
             }
 
             var dag = prepared.Dags[i];
@@ -169,8 +166,9 @@ public static class CacheSimulator
             else if (match.Reused.Count > 0) partialHits++;
             else misses++;
 
-            plant.Hold(dag.Resources, match.Image.ImageId, now);
-            departures.Enqueue((plant, dag.Resources, match.Image.ImageId), seq + Math.Max(1, requests[i].Lifetime));
+            var vmId = $"vm-{i}";
+            plant.Hold($"r-{i}", vmId, requests[i].Spec, match.Image.ImageId, now);
+            departures.Enqueue((plant, vmId), seq + Math.Max(1, requests[i].Lifetime));
             if (options.Reuse == ReuseRule.NoCache) continue;
             // In a plant's order: the core is saved part-way through the build, the finished VM at its end.
             if (plant.Cache.CoreToCheckpoint(dag, match) is { } core)
@@ -250,85 +248,59 @@ public static class CacheSimulator
         return null;
     }
 
-    /// <summary>A plant as the simulation sees it: capacity in use, its real <see cref="ImageCache"/>, and pinned images.</summary>
+    /// <summary>
+    /// A plant as the simulation sees it: the plant's own <see cref="PlantLedger"/> (capacity, reservations, pins, image
+    /// publishing and eviction), driven with the events a plant would journal.
+    /// </summary>
     internal sealed class SimPlant
     {
         private const long GiB = 1L << 30;
-        private readonly Capacity _total;
-        private readonly Dictionary<string, GoldenImage> _images = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, ImmutableArray<ActionIdentity>> _sequences = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> _pins = new(StringComparer.Ordinal);
-        private int _vcpus;
-        private long _memoryMiB;
-        private long _diskGiB;
-        private long _imageGiB;
+        private static readonly Reconciliation NothingToReconcile = new([], [], [], [], []);
 
-        public SimPlant(SimPlantSize size, double overcommit, CachePolicy policy, GoldenImage baseImage)
+        public SimPlant(SimPlantSize size, double overcommit, CachePolicy policy, CostModel model)
         {
             Name = size.Name;
-            _total = new Capacity((int)Math.Floor(size.Cpus * overcommit), size.MemoryMiB, size.DiskGiB);
-            Base = baseImage;
-            Cache = new ImageCache(policy).Publish(baseImage);
-            Capacity = new HostCapacity(_total, new Capacity(0, 0, 0));
+            var rules = new PlantRules(size.Name, model, policy, overcommit, ReservedMemoryMiB: 0, BaseImageVolume: "base", BaseImageGiB: 0);
+            Ledger = PlantLedger.Initial(rules).Connected(new Capacity(size.Cpus, size.MemoryMiB, size.DiskGiB), [], NothingToReconcile, "sim", "sim").Ledger;
+            Base = rules.BaseImage;
         }
 
         public string Name { get; }
 
         public GoldenImage Base { get; }
 
-        public ImageCache Cache { get; private set; }
+        public PlantLedger Ledger { get; private set; }
 
-        public HostCapacity Capacity { get; private set; }
+        public ImageCache Cache => Ledger.State.Cache;
 
-        public GoldenImage? Image(string imageId) => _images.GetValueOrDefault(imageId);
+        public HostCapacity Capacity => Ledger.Capacity;
 
-        public ImmutableArray<ActionIdentity> SequenceOf(string imageId) => _sequences[imageId];
+        public GoldenImage? Image(string imageId) => Cache.TryGetImage(imageId, out var image) ? image : null;
 
-        public void Hold(ResourceSpec resources, string imageId, DateTimeOffset at)
+        /// <summary>The image's actions in the order they were performed.</summary>
+        public ImmutableArray<ActionIdentity> SequenceOf(string imageId) => [.. Ledger.State.Images[imageId].Actions.Select(a => new ActionIdentity(a.Identity))];
+
+        /// <summary>Reserves the VM's resources and pins its image, as an accepted award does, counting the image's hit.</summary>
+        public void Hold(string requestId, string vmId, VmSpec spec, string imageId, DateTimeOffset at)
         {
-            _vcpus += resources.Vcpus;
-            _memoryMiB += resources.MemoryMiB;
-            _diskGiB += resources.DiskGiB;
-            _pins[imageId] = _pins.GetValueOrDefault(imageId) + 1;
-            if (imageId != Base.ImageId) Cache = Cache.RecordHit(imageId, at);
-            Update();
+            Ledger = Ledger.Apply(new VmReserved(requestId, vmId, spec, imageId, at));
+            if (imageId != Base.ImageId) Ledger = Ledger.Apply(new ImageHit(imageId, at));
         }
 
-        public void Release(ResourceSpec resources, string imageId)
-        {
-            _vcpus -= resources.Vcpus;
-            _memoryMiB -= resources.MemoryMiB;
-            _diskGiB -= resources.DiskGiB;
-            if (--_pins[imageId] == 0) _pins.Remove(imageId);
-            Update();
-        }
+        public void Release(string vmId, DateTimeOffset at) => Ledger = Ledger.Apply(new VmRemoved(vmId, at));
 
         /// <summary>
         /// Publishes <paramref name="actions"/> (all of the build, or a prerequisite-closed part of it) as an image sized
-        /// as the VM's disk, as a plant does, then evicts; returns how many were evicted.
+        /// as the VM's disk, through the plant's own path for a copied image; returns how many images that evicted.
         /// </summary>
         public int Publish(ConfigDag built, ImmutableHashSet<ActionIdentity> actions, DateTimeOffset at)
         {
-            var cost = built.Actions.Where(a => actions.Contains(a.Identity)).Sum(a => a.Cost);
-            var image = new GoldenImage(ImageIds.For(actions), "", actions, cost, built.Resources.DiskGiB * GiB, at);
-            image = image with { Volume = image.ImageId };
-            Cache = Cache.Publish(image);
-            _images[image.ImageId] = image;
-            _sequences[image.ImageId] = [.. built.Actions.Where(a => actions.Contains(a.Identity)).Select(a => a.Identity)];
-            _imageGiB += built.Resources.DiskGiB;
-            var evicted = 0;
-            foreach (var victim in Cache.ChooseEvictions().Where(i => !_pins.ContainsKey(i.ImageId)))
-            {
-                Cache = Cache.Remove(victim.ImageId);
-                _images.Remove(victim.ImageId);
-                _sequences.Remove(victim.ImageId);
-                _imageGiB -= victim.SizeBytes / GiB;
-                evicted++;
-            }
-            Update();
-            return evicted;
+            var done = built.Actions.Where(a => actions.Contains(a.Identity)).ToList();
+            var imageId = ImageIds.For(actions);
+            var record = new ImageRecord(imageId, imageId, [.. done.Select(PlantLedger.Performed)], done.Sum(a => a.Cost), built.Resources.DiskGiB * GiB, at, ImageOrigin.Built);
+            var decision = Ledger.Copied(new ImageCopied(imageId, record, null, built.Resources.DiskGiB));
+            Ledger = decision.Events.Aggregate(decision.Ledger, (ledger, e) => ledger.Apply(e));
+            return decision.Events.Count(e => e is ImageEvicted);
         }
-
-        private void Update() => Capacity = new HostCapacity(_total, new Capacity(_vcpus, _memoryMiB, _diskGiB + _imageGiB));
     }
 }

@@ -1,6 +1,6 @@
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Plant;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>A VM as its plant tracks it: the spec it was built from, the image under its disk, and its latest info.</summary>
 public sealed record PlantVm(string VmId, string RequestId, VmSpec Spec, string ImageId, VmState State, VmInfo? Info)

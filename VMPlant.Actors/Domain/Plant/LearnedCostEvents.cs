@@ -1,6 +1,6 @@
 using VMPlant.Actors.Serialization;
 
-namespace VMPlant.Actors.Plant;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>A plant measured how long an action took on it (a real plant, for each action it performed).</summary>
 [EventVersion(1)]

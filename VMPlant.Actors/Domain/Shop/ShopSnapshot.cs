@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using VMPlant.Actors.Serialization;
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Shop;
+namespace VMPlant.Actors.Domain;
 
 [EventVersion(1)]
 public sealed record ShopSnapshot(ImmutableArray<RequestRecord> Requests, ImmutableArray<VmInfo> Vms) : IVmPlantSnapshot

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Shop;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>Attribute filters for listing VMs: every filter must match (case-insensitive values).</summary>
 public static class VmQuery

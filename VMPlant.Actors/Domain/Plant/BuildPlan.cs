@@ -1,7 +1,6 @@
-using VMPlant.Actors.Domain;
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Plant;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>What the plant decided to do for one award: which image to start from and which actions remain.</summary>
 /// <param name="Core">The core image to checkpoint part-way through the build, when the cache wants one.</param>

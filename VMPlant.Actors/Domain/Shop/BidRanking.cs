@@ -1,6 +1,6 @@
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Shop;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>The shop's preference order: cheapest to finish, then most free memory, then most free vCPUs, then plant name.</summary>
 public static class BidRanking

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace VMPlant.Actors.Plant;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>What to do with domains and volumes the hypervisor has but the journal does not know.</summary>
 public enum OrphanPolicy

@@ -4,14 +4,14 @@ using Xunit;
 
 namespace VMPlant.Tests.Libvirt;
 
-public sealed class DomainSpec : IDisposable
+public sealed class LibvirtDomainSpec : IDisposable
 {
     private const string VmNamespace = "urn:vmplant:vm:1";
 
     private readonly FakeHost _host = new();
     private readonly LibvirtConnection _connection;
 
-    public DomainSpec() => _connection = _host.Open();
+    public LibvirtDomainSpec() => _connection = _host.Open();
 
     public void Dispose()
     {
@@ -19,7 +19,7 @@ public sealed class DomainSpec : IDisposable
         _host.Dispose();
     }
 
-    private VMPlant.Libvirt.Domain Define(string name, string? metadataXml = null) =>
+    private LibvirtDomain Define(string name, string? metadataXml = null) =>
         _connection.DefineDomain(DomainXml.Build(new DomainDefinition(
             name, Vcpus: 2, MemoryMiB: 512, DiskPath: $"/var/lib/vmplant/images/{name}",
             MetadataXml: metadataXml, MetadataNamespace: metadataXml is null ? null : VmNamespace)));

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using VMPlant.Actors.Serialization;
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Plant;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>Where a golden image came from.</summary>
 public enum ImageOrigin

@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
-using VMPlant.Actors.Domain;
 using VMPlant.Actors.Serialization;
 
-namespace VMPlant.Actors.Plant;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>A plant's state at one sequence number; images are restored with their usage so eviction stays fair.</summary>
 [EventVersion(1)]

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using VMPlant.Actors.Serialization;
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Shop;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>The shop took responsibility for a request; from here on it is never forgotten.</summary>
 [EventVersion(1)]

@@ -1,6 +1,6 @@
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Plant;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>What a host offers in total (after overcommit and host reserve) and what is promised to VMs.</summary>
 public sealed record HostCapacity(Capacity Total, Capacity Reserved)

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using VMPlant.Actors.Serialization;
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Shop;
+namespace VMPlant.Actors.Domain;
 
 /// <summary>Requests and VMs the shop has accepted, rebuilt from its journal by <see cref="Apply"/>.</summary>
 public sealed record ShopState(

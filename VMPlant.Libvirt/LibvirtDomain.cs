@@ -4,11 +4,11 @@ using VMPlant.Libvirt.Interop;
 namespace VMPlant.Libvirt;
 
 /// <summary>A libvirt domain, i.e. a VM (virDomainPtr).</summary>
-public sealed class Domain : IDisposable
+public sealed class LibvirtDomain : IDisposable
 {
     private readonly DomainHandle _handle;
 
-    internal Domain(DomainHandle handle) => _handle = handle;
+    internal LibvirtDomain(DomainHandle handle) => _handle = handle;
 
     public string Name =>
         NativeStrings.Borrow(DomainNative.virDomainGetName(_handle))

@@ -1,0 +1,179 @@
+using System.Collections.Immutable;
+using VMPlant.Actors.Domain;
+using VMPlant.Messages;
+using VMPlant.Tests.Support;
+using Xunit;
+
+namespace VMPlant.Tests.Actors.Domain;
+
+/// <summary>The plant's decisions without an actor: bids, awards, capacity, outcomes, image publishing and eviction.</summary>
+public sealed class PlantLedgerSpec
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-01T10:00:00Z");
+    private static readonly Reconciliation Clean = new([], [], [], [], []);
+
+    private static PlantLedger Ledger(int cpus = 4, long memoryMiB = 4096, long diskGiB = 100, int maxImages = 8) =>
+        PlantLedger.Initial(new PlantRules("p1", new CostModel(CloneCost: 5, LoadWeight: 30),
+                new CachePolicy(PublishRule.Always, 0, maxImages, long.MaxValue, PublishCore: false),
+                CpuOvercommit: 2, ReservedMemoryMiB: 512, BaseImageVolume: "base", BaseImageGiB: 10))
+            .Connected(new Capacity(cpus, memoryMiB, diskGiB), [], Clean, "test:///default", "default").Ledger;
+
+    private static PlantLedger Journal(PlantDecision decision) => decision.Events.Aggregate(decision.Ledger, (l, e) => l.Apply(e));
+
+    private static VmInfo Running(BuildPlan plan) => new(plan.VmId, plan.Dag.Name, "p1", VmState.Running, plan.Dag.Resources,
+        plan.Match.Image.ImageId, [.. plan.Dag.Actions.Select(PlantLedger.Performed)], Now);
+
+    private static CreateReport Report(BuildPlan plan) => new("p1", plan.Match.Image.ImageId, [], [], 0, 1, [], []);
+
+    [Fact]
+    public void Offers_what_the_host_has_after_overcommit_reserve_and_base_image()
+    {
+        var capacity = Ledger().Capacity;
+        Assert.Equal(new Capacity(8, 3584, 90), capacity.Total);
+        Assert.Equal(capacity.Total, capacity.Free);
+    }
+
+    [Fact]
+    public void Declines_until_connected_and_when_the_vm_does_not_fit()
+    {
+        var unconnected = PlantLedger.Initial(Ledger().Rules);
+        var decline = Assert.IsType<Decline>(Assert.Single(unconnected.Bid(new RequestBid("r1", SpecBuilder.MpiSolver()), Now).Replies));
+        Assert.Equal("not connected yet", decline.Reason.Reason);
+
+        var tooBig = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 8192, 2));
+        decline = Assert.IsType<Decline>(Assert.Single(Ledger().Bid(new RequestBid("r2", tooBig), Now).Replies));
+        Assert.StartsWith("not enough memory", decline.Reason.Reason);
+    }
+
+    [Fact]
+    public void An_award_builds_the_plan_of_the_bid_without_planning_again()
+    {
+        var bid = Ledger().Bid(new RequestBid("r1", SpecBuilder.MpiSolver()), Now);
+        var offer = Assert.IsType<Bid>(Assert.Single(bid.Replies)).Offer;
+        var offered = bid.Ledger.Offers["r1"].Plan;
+
+        var award = bid.Ledger.Award(new Award("r1", "vm-1", SpecBuilder.MpiSolver()), Now);
+
+        Assert.IsType<AwardAccepted>(Assert.Single(award.Replies));
+        var reserved = Assert.IsType<VmReserved>(Assert.Single(award.Events));
+        Assert.Equal(("r1", "vm-1", offer.ImageId), (reserved.RequestId, reserved.VmId, reserved.ImageId));
+        Assert.Same(offered.Dag, award.Build!.Dag);
+        Assert.Same(offered.Match, award.Build.Match);
+        Assert.Equal("vm-1", award.Build.VmId);
+        Assert.False(award.Ledger.Offers.ContainsKey("r1"));
+    }
+
+    [Fact]
+    public void An_award_whose_capacity_went_to_another_is_refused()
+    {
+        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 2048, 2));
+        var ledger = Ledger();
+        ledger = ledger.Bid(new RequestBid("r1", spec), Now).Ledger;
+        ledger = ledger.Bid(new RequestBid("r2", spec), Now).Ledger;
+        ledger = Journal(ledger.Award(new Award("r1", "vm-1", spec), Now));
+
+        var refused = Assert.IsType<AwardRefused>(Assert.Single(ledger.Award(new Award("r2", "vm-2", spec), Now).Replies));
+        Assert.StartsWith("not enough memory", refused.Reason);
+        Assert.Equal(3584 - 2048, ledger.Capacity.Free.MemoryMiB);
+    }
+
+    [Fact]
+    public void A_resent_award_repeats_the_outcome_and_never_builds_twice()
+    {
+        var spec = SpecBuilder.MpiSolver();
+        var awarded = Ledger().Award(new Award("r1", "vm-1", spec), Now);
+        var ledger = Journal(awarded);
+        var plan = awarded.Build!;
+        ledger = Journal(ledger.Built(new BuildOutcome.Succeeded(plan, Running(plan), Report(plan)), Now));
+
+        var again = ledger.Award(new Award("r1", "vm-1", spec), Now);
+
+        Assert.Empty(again.Events);
+        Assert.Null(again.Build);
+        Assert.Collection(again.Replies, r => Assert.IsType<AwardAccepted>(r), r => Assert.Equal("vm-1", Assert.IsType<VmReady>(r).Vm.VmId));
+    }
+
+    [Fact]
+    public void A_finished_build_is_journaled_and_its_disk_is_copied_into_an_image_counted_until_journaled()
+    {
+        var spec = SpecBuilder.MpiSolver();
+        var awarded = Ledger().Award(new Award("r1", "vm-1", spec), Now);
+        var ledger = Journal(awarded);
+        var plan = awarded.Build!;
+
+        var built = ledger.Built(new BuildOutcome.Succeeded(plan, Running(plan), Report(plan)), Now);
+
+        Assert.IsType<VmBuilt>(Assert.Single(built.Events)); // built from the base image: no hit to count
+        Assert.IsType<VmReady>(Assert.Single(built.Replies));
+        var copy = built.Copy!;
+        Assert.Equal(spec.Resources.DiskGiB, built.Ledger.Capacity.Reserved.DiskGiB - ledger.Capacity.Reserved.DiskGiB);
+
+        var record = new ImageRecord(copy.ImageId, copy.ImageId, copy.Actions, copy.BuildCost, 2L << 30, Now, ImageOrigin.Built);
+        var published = Journal(built).Copied(new ImageCopied(copy.ImageId, record, null, copy.DiskGiB));
+        Assert.IsType<ImagePublished>(Assert.Single(published.Events));
+        var after = Journal(published);
+        Assert.Empty(after.Copying);
+        Assert.True(after.State.Cache.Contains(copy.ImageId));
+    }
+
+    [Fact]
+    public void Eviction_never_takes_an_image_under_a_live_vm()
+    {
+        var ledger = Ledger(maxImages: 2);
+        ledger = ledger.Apply(new ImagePublished(Image("img-a", cost: 1)));
+        ledger = ledger.Apply(new VmReserved("r1", "vm-1", SpecBuilder.MpiSolver(), "img-a", Now));
+
+        var decision = ledger.Copied(new ImageCopied("img-b", Image("img-b", cost: 1000), null, 2));
+
+        // img-a is worth least, but a VM's disk sits on it: the cache stays over budget rather than break the VM.
+        Assert.IsType<ImagePublished>(Assert.Single(decision.Events));
+
+        var unpinned = ledger.Apply(new VmRemoved("vm-1", Now)).Copied(new ImageCopied("img-b", Image("img-b", cost: 1000), null, 2));
+        Assert.Equal(["img-a"], unpinned.Events.OfType<ImageEvicted>().Select(e => e.ImageId));
+        Assert.Equal("img-a", unpinned.EvictedVolumes["img-a"]);
+    }
+
+    [Fact]
+    public void Capacity_follows_reservations_removals_and_a_restored_snapshot()
+    {
+        var ledger = Ledger();
+        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(3, 1024, 5));
+        ledger = ledger.Apply(new VmReserved("r1", "vm-1", spec, "base", Now));
+        ledger = ledger.Apply(new ImagePublished(Image("img-a", cost: 1, sizeBytes: (1L << 30) + 1)));
+        Assert.Equal(new Capacity(3, 1024, 5 + 2), ledger.Capacity.Reserved);
+
+        var restored = Ledger().Restore(ledger.Snapshot());
+        Assert.Equal(ledger.Capacity.Reserved, restored.Capacity.Reserved);
+
+        ledger = ledger.Apply(new VmRemoved("vm-1", Now)).Apply(new ImageEvicted("img-a", "test"));
+        Assert.Equal(new Capacity(0, 0, 0), ledger.Capacity.Reserved);
+    }
+
+    [Fact]
+    public void Destroy_refuses_a_building_vm_and_removal_is_journaled_before_it_is_confirmed()
+    {
+        var ledger = Ledger().Apply(new VmReserved("r1", "vm-1", SpecBuilder.MpiSolver(), "base", Now));
+        var refuse = Assert.IsType<DestroyDecision.Refuse>(ledger.Destroy(new DestroyVm("vm-1")));
+        Assert.Contains("still being built", Assert.IsType<RequestRejected>(refuse.Reply).Reason);
+        Assert.IsType<VmNotFound>(Assert.IsType<DestroyDecision.Refuse>(ledger.Destroy(new DestroyVm("vm-9"))).Reply);
+
+        var removed = ledger.Removed("vm-1", null, Now);
+        Assert.IsType<VmRemoved>(Assert.Single(removed.Events));
+        Assert.IsType<VmDestroyed>(Assert.Single(removed.Replies));
+    }
+
+    [Fact]
+    public void Seeds_already_journaled_or_repeated_are_imported_once()
+    {
+        var seed = new SeedImage(SpecBuilder.MpiSolver(), ["mpi"]);
+        var plans = Ledger().SeedsToImport([seed, seed]);
+        var plan = Assert.Single(plans);
+        Assert.Equal(["os", "mpi"], plan.Actions.Select(a => a.Id));
+
+        var journaled = Ledger().Apply(new ImagePublished(plan.Record(1L << 30, Now)));
+        Assert.Empty(journaled.SeedsToImport([seed]));
+    }
+
+    private static ImageRecord Image(string id, double cost, long sizeBytes = 2L << 30) =>
+        new(id, id, [new PerformedAction("x-" + id, "install-package", "identity-" + id)], cost, sizeBytes, Now, ImageOrigin.Built);
+}
