@@ -98,6 +98,11 @@ public sealed class OfflineDisk : IAsyncDisposable
         }
         if (_loopDevice is not null)
         {
+            // The loop device writes through the page cache of the FUSE-exported file: flush those pages to the daemon
+            // before it is stopped, or the last writes (seen: an action's final lines) never reach the qcow2.
+            await HostCommand.RunAsync("blockdev", ["--flushbufs", _loopDevice], StepTimeout, CancellationToken.None);
+            var synced = await HostCommand.RunAsync("sync", [_export], StepTimeout, CancellationToken.None);
+            if (!synced.Succeeded) problems.Add($"sync {_export}: {synced.Complaint}");
             var r = await HostCommand.RunAsync("losetup", ["-d", _loopDevice], StepTimeout, CancellationToken.None);
             if (!r.Succeeded) problems.Add($"losetup -d {_loopDevice}: {r.Complaint}");
             _loopDevice = null;
