@@ -74,6 +74,11 @@ public static class RealSuite
                 }
             }
         }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
         finally
         {
             if (node is not null) await node.DisposeAsync();
