@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole VMPlant test suite, installing what it needs on a fresh Debian machine (libvirt0;
-# PostgreSQL when it can be had). Builds once, then runs the suite in groups, printing each group as it starts
+# PostgreSQL when it can be had; QEMU, libvirtd and the real-VM base images, see .ci/realvm.sh). Builds once, then runs the suite in groups, printing each group as it starts
 # and finishes with its elapsed time, so a long drill is never minutes of silence.
 # Ends with a plain "N passed, N failed, N skipped" line; exits non-zero on any failure.
 # Extra arguments go to every `dotnet test` call (e.g. --filter 'FullyQualifiedName~ShopActorSpec').
@@ -32,6 +32,10 @@ start_postgres_if_possible
 project="$root/VMPlant.Tests/VMPlant.Tests.csproj"
 results="$root/TestResults"
 rm -rf "$results"; mkdir -p "$results"
+# shellcheck source=.ci/realvm.sh
+source "$root/.ci/realvm.sh"
+prepare_real_vms
+
 echo "[$(elapsed)] building…"
 if ! dotnet build "$project" -c Release -nologo -v quiet >"$results/build.log" 2>&1; then
   cat "$results/build.log"; echo "0 passed, 1 failed"; exit 1

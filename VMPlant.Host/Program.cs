@@ -9,6 +9,7 @@ var root = new RootCommand("VMPlant: VM provisioning broker that reuses configur
     ServeCommand.Create(),
     EventsCommand.Create(),
     CertsCommand.Create(),
+    ImageCommand.Create(),
 };
 foreach (var command in ClientCommands.All()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

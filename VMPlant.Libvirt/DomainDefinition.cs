@@ -12,6 +12,8 @@ namespace VMPlant.Libvirt;
 /// <param name="InitrdPath">Initial ramdisk; only with <paramref name="KernelPath"/>.</param>
 /// <param name="KernelArgs">Kernel command line; only with <paramref name="KernelPath"/>.</param>
 /// <param name="SerialLogPath">Host file the guest's first serial port (its console) is written to.</param>
+/// <param name="DestroyOnExit">A guest that powers off, reboots or crashes is stopped for good (on_poweroff, on_reboot,
+/// on_crash = destroy), so its owner sees it stop instead of a boot loop.</param>
 public sealed record DomainDefinition(
     string Name,
     int Vcpus,
@@ -24,4 +26,5 @@ public sealed record DomainDefinition(
     string? KernelPath = null,
     string? InitrdPath = null,
     string? KernelArgs = null,
-    string? SerialLogPath = null);
+    string? SerialLogPath = null,
+    bool DestroyOnExit = false);

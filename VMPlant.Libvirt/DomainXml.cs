@@ -30,6 +30,7 @@ public static class DomainXml
                 Optional("kernel", d.KernelPath),
                 Optional("initrd", d.InitrdPath),
                 Optional("cmdline", d.KernelArgs)),
+            d.DestroyOnExit ? new[] { "on_poweroff", "on_reboot", "on_crash" }.Select(e => new XElement(e, "destroy")) : null,
             new XElement("devices",
                 new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "disk"),
                     new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", d.DiskFormat)),

@@ -84,6 +84,18 @@ public sealed class LibvirtConnection : IDisposable
         return new StoragePool(handle);
     }
 
+    /// <summary>virStoragePoolDefineXML: a persistent, inactive pool (see <see cref="PoolXml"/>).</summary>
+    public StoragePool DefineStoragePool(string xml)
+    {
+        var handle = StoragePoolNative.virStoragePoolDefineXML(_handle, xml, 0);
+        if (handle.IsInvalid)
+        {
+            handle.Dispose();
+            throw Failure(nameof(StoragePoolNative.virStoragePoolDefineXML), XmlObjectName.Describe("pool", xml));
+        }
+        return new StoragePool(handle);
+    }
+
     /// <summary>virConnectListAllStoragePools: active and inactive pools. Dispose each.</summary>
     public IReadOnlyList<StoragePool> ListAllStoragePools()
     {

@@ -56,6 +56,25 @@ public sealed class StoragePool : IDisposable
             throw Failure(nameof(StoragePoolNative.virStoragePoolRefresh));
     }
 
+    /// <summary>virStoragePoolIsActive.</summary>
+    public bool IsActive() => StoragePoolNative.virStoragePoolIsActive(_handle) switch
+    {
+        1 => true,
+        0 => false,
+        _ => throw Failure(nameof(StoragePoolNative.virStoragePoolIsActive)),
+    };
+
+    /// <summary>virStoragePoolBuild then virStoragePoolCreate: makes the pool's target (a directory) and starts the pool; autostart on.</summary>
+    public void BuildAndStart()
+    {
+        if (StoragePoolNative.virStoragePoolBuild(_handle, 0) < 0)
+            throw Failure(nameof(StoragePoolNative.virStoragePoolBuild));
+        if (StoragePoolNative.virStoragePoolCreate(_handle, 0) < 0)
+            throw Failure(nameof(StoragePoolNative.virStoragePoolCreate));
+        if (StoragePoolNative.virStoragePoolSetAutostart(_handle, 1) < 0)
+            throw Failure(nameof(StoragePoolNative.virStoragePoolSetAutostart));
+    }
+
     public void Dispose() => _handle.Dispose();
 
     private StorageVolume Created(StorageVolHandle handle, string operation, string xml)

@@ -12,8 +12,14 @@ public enum VmState
     Lost,
 }
 
-/// <summary>An action a VM has performed, with its content identity.</summary>
-public sealed record PerformedAction(string Id, string Kind, string Identity);
+/// <summary>An action a VM has performed, with its content identity; <paramref name="Output"/> when a real plant performed it for this VM.</summary>
+public sealed record PerformedAction(string Id, string Kind, string Identity, ActionOutput? Output = null);
+
+/// <summary>How performing one action went on a real plant: exit code, seconds, and the tails of its output.</summary>
+public sealed record ActionOutput(int ExitCode, double Seconds, string Stdout, string Stderr);
+
+/// <summary>What a real guest reported about itself when it booted (see vmplant-init), and its console's last lines.</summary>
+public sealed record GuestReport(double BootSeconds, ImmutableArray<string> Facts, string ConsoleTail);
 
 public sealed record VmInfo(
     string VmId,
@@ -23,7 +29,8 @@ public sealed record VmInfo(
     ResourceSpec Resources,
     string ImageId,
     ImmutableArray<PerformedAction> Actions,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    GuestReport? Guest = null)
 {
     /// <summary>The caller that created the VM (see <see cref="Caller"/>); null: created anonymously.</summary>
     public string? Owner { get; init; }
@@ -36,7 +43,14 @@ public sealed record BidSummary(
     string ImageId,
     int ReusedActions,
     int MissingActions,
-    Capacity Free);
+    Capacity Free,
+    ImmutableArray<ActionCostSource>? Costs = null);
+
+/// <summary>
+/// The cost a plant charged for one action in its bid: <paramref name="Learned"/> seconds when it has measured that
+/// action (or its kind) before, <paramref name="Declared"/> otherwise; <paramref name="Source"/> says which.
+/// </summary>
+public sealed record ActionCostSource(string ActionId, double Declared, double? Learned, string Source, long Samples);
 
 public sealed record DeclineSummary(string Plant, string Reason);
 

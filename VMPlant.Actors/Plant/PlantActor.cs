@@ -25,7 +25,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
     private PlantLedger _ledger;
-    private PlantHypervisor? _hypervisor;
+    private IPlantHypervisor? _hypervisor;
     // Who sent each build's award: the build's outcome takes the same route as the award's answer.
     private readonly Dictionary<string, IActorRef> _awardedBy = [];
     // VMs whose removal is under way, with everyone waiting for it (a repeated destroy joins the first).
@@ -82,7 +82,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         _hypervisor = done.Hypervisor;
         foreach (var note in done.Notes) _log.Warning("Plant {Plant}: {Note}", _settings.Name, note);
         var decision = _ledger.Connected(done.HostSize, done.Seeded, done.Diff, done.Hypervisor.Uri, _settings.Pool);
-        _ledger = decision.Ledger;
+        _ledger = decision.Ledger with { Capability = done.Hypervisor.Refusal };
         if (!decision.Events.IsEmpty) PersistAll(decision.Events, e => _ledger = _ledger.Apply(e));
         DeferAsync(done, _ =>
         {
@@ -169,7 +169,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
                 replyTo.Tell(refuse.Reply);
                 break;
             case ConfigureDecision.Extend extend:
-                var builder = new VmBuilder(_hypervisor!, _settings.Name, _settings.ActionTimeScale);
+                var builder = _hypervisor!.Builder(_settings.Name, _settings.ActionTimeScale);
                 var stopping = _stopping.Token;
                 Task.Run(() => builder.ExtendAsync(extend.Plan, extend.AlreadyPerformed, stopping))
                     .PipeTo(Self, success: outcome => new Reconfigured(outcome, extend.Spec, replyTo));
@@ -249,7 +249,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private void StartBuild(BuildPlan plan)
     {
         var (self, stopping) = (Self, _stopping.Token);
-        var builder = new VmBuilder(_hypervisor!, _settings.Name, _settings.ActionTimeScale);
+        var builder = _hypervisor!.Builder(_settings.Name, _settings.ActionTimeScale);
         Task.Run(() => builder.BuildAsync(plan, copied => self.Tell(copied), stopping)).PipeTo(self);
     }
 

@@ -7,10 +7,11 @@ using VMPlant.Messages;
 namespace VMPlant.Actors.Plant;
 
 /// <summary>
-/// The plant's view of its hypervisor: the few libvirt operations a plant performs, in plant terms.
-/// Thread-safe (libvirt connections are), so builds may run off the actor's thread.
+/// The plant's view of its hypervisor: the few libvirt operations a plant performs, in plant terms. This backend
+/// records actions in the domain's metadata and runs no guest code (libvirt's test driver, or a libvirt host where
+/// only the bookkeeping is wanted). Thread-safe (libvirt connections are), so builds may run off the actor's thread.
 /// </summary>
-public sealed class PlantHypervisor : IDisposable
+public sealed class PlantHypervisor : IPlantHypervisor
 {
     public const string MetadataNamespace = "urn:vmplant:vm:1";
     private const string MetadataKey = "vmplant";
@@ -71,6 +72,14 @@ public sealed class PlantHypervisor : IDisposable
         return new Capacity((int)node.Cpus, (long)(node.MemoryKiB / 1024), poolBytes / GiB);
     }
 
+    /// <summary>A seed image is a copy of the blank base volume that the journal says holds the seed's actions.</summary>
+    public long ImportSeedImage(SeedImage seed, string imageId, string baseVolume) => PublishImage(baseVolume, imageId);
+
+    /// <summary>Recording needs no capability: any action kind can be written down.</summary>
+    public string? Refusal(Domain.ImageMatch match) => null;
+
+    public IVmBuilder Builder(string plantName, double actionTimeScale) => new VmBuilder(this, plantName, actionTimeScale);
+
     public void EnsureBaseImage(string volume, long sizeGiB)
     {
         if (_pool.TryLookupVolumeByName(volume) is { } existing)
@@ -81,12 +90,44 @@ public sealed class PlantHypervisor : IDisposable
         using var _ = _pool.CreateVolume(VolumeXml.Build(volume, sizeGiB * GiB));
     }
 
-    /// <summary>A copy-on-write overlay of <paramref name="imageVolume"/>: the VM's disk, sized for the VM.</summary>
-    public string CloneImage(string imageVolume, string vmVolume, long diskGiB)
+    /// <summary>
+    /// A copy-on-write overlay of <paramref name="imageVolume"/>: the VM's disk, sized for the VM (and, with
+    /// <paramref name="atLeastImageSize"/>, never smaller than the image, whose filesystem fills it).
+    /// </summary>
+    public string CloneImage(string imageVolume, string vmVolume, long diskGiB, bool atLeastImageSize = false)
     {
         using var image = _pool.LookupVolumeByName(imageVolume);
-        using var overlay = _pool.CreateVolume(VolumeXml.Build(vmVolume, diskGiB * GiB, backingStorePath: image.Path));
+        var bytes = diskGiB * GiB;
+        if (atLeastImageSize) bytes = Math.Max(bytes, (long)image.GetInfo().CapacityBytes);
+        using var overlay = _pool.CreateVolume(VolumeXml.Build(vmVolume, bytes, backingStorePath: image.Path));
         return overlay.Path;
+    }
+
+    /// <summary>Bytes the volume takes on the host (its allocation; a sparse qcow2 is far below its capacity).</summary>
+    public long VolumeAllocation(string volume)
+    {
+        using var found = _pool.LookupVolumeByName(volume);
+        return (long)found.GetInfo().AllocationBytes;
+    }
+
+    public string VolumePath(string volume)
+    {
+        using var found = _pool.LookupVolumeByName(volume);
+        return found.Path;
+    }
+
+    /// <summary>An empty volume of <paramref name="capacityBytes"/>; returns its path.</summary>
+    public string CreateVolume(string volume, long capacityBytes)
+    {
+        using var created = _pool.CreateVolume(VolumeXml.Build(volume, capacityBytes));
+        return created.Path;
+    }
+
+    /// <summary>Defines and starts a domain from a definition the caller built (a real guest's kernel, console…).</summary>
+    public void DefineAndStart(DomainDefinition definition)
+    {
+        using var domain = _connection.DefineDomain(DomainXml.Build(definition));
+        domain.Create();
     }
 
     public void DefineAndStart(string domainName, ResourceSpec resources, string diskPath, XElement metadata)
@@ -134,6 +175,12 @@ public sealed class PlantHypervisor : IDisposable
                 domain.Undefine();
             }
         DeleteVolume(vmVolume);
+    }
+
+    public bool IsDomainRunning(string domainName)
+    {
+        using var domain = _connection.TryLookupDomainByName(domainName);
+        return domain is not null && domain.IsActive();
     }
 
     public void DeleteVolume(string volume)

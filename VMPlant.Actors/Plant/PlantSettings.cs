@@ -29,7 +29,8 @@ public sealed record PlantSettings(
     OrphanPolicy Orphans,
     string DataDir,
     int SnapshotEvery,
-    bool TestNodeDurable = true)
+    bool TestNodeDurable = true,
+    RealVmSettings? Real = null)
 {
     /// <summary>
     /// The path (without address) of the only actor whose awards, destroys and configures this plant obeys — the shop

@@ -10,23 +10,32 @@ namespace VMPlant.Actors.Plant;
 /// </summary>
 public static class PlantStartup
 {
-    public sealed record Done(PlantHypervisor Hypervisor, Messages.Capacity HostSize, ImmutableArray<ImageRecord> Seeded, Reconciliation Diff, ImmutableArray<string> Notes);
+    public sealed record Done(IPlantHypervisor Hypervisor, Messages.Capacity HostSize, ImmutableArray<ImageRecord> Seeded, Reconciliation Diff, ImmutableArray<string> Notes);
 
     public sealed record Failed(string Reason);
 
     /// <param name="ledger">The recovered ledger; the actor handles no command until this finishes, so it stays current.</param>
     public static async Task<Done> RunAsync(PlantSettings settings, PlantLedger ledger, CancellationToken stopping)
     {
-        var hypervisor = PlantHypervisor.Connect(settings);
+        var hypervisor = PlantHypervisors.Connect(settings);
         try
         {
             var hostSize = hypervisor.ReadHostSize();
             hypervisor.EnsureBaseImage(settings.BaseImageVolume, settings.BaseImageGiB);
-            var seeded = ledger.SeedsToImport(settings.SeedImages)
-                .Select(seed => seed.Record(hypervisor.PublishImage(settings.BaseImageVolume, seed.ImageId), DateTimeOffset.UtcNow))
-                .ToImmutableArray();
-            var diff = ledger.Reconcile(seeded, hypervisor.ListManagedDomains(settings.Name), hypervisor.ListVolumeNames());
             var notes = ImmutableArray.CreateBuilder<string>();
+            var seeded = ImmutableArray.CreateBuilder<ImageRecord>();
+            foreach (var seed in ledger.SeedsToImport(settings.SeedImages))
+            {
+                try
+                {
+                    seeded.Add(seed.Record(hypervisor.ImportSeedImage(seed.Seed!, seed.ImageId, settings.BaseImageVolume), DateTimeOffset.UtcNow));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    notes.Add($"seed image {seed.ImageId} not imported: {e.Message}");
+                }
+            }
+            var diff = ledger.Reconcile(seeded, hypervisor.ListManagedDomains(settings.Name), hypervisor.ListVolumeNames());
             if (!diff.IsClean) notes.Add($"reconciling with its hypervisor (orphans = {settings.Orphans}): {diff}");
             foreach (var domain in diff.OrphanDomains)
                 notes.Add(HandleOrphan(settings, $"domain {domain}", () => hypervisor.RemoveVm(domain, PlantVm.VolumeOf(domain))));
@@ -37,7 +46,7 @@ public static class PlantStartup
                 hypervisor.RemoveVm(vm.DomainName, vm.Volume);
             await hypervisor.CheckpointAsync();
             stopping.ThrowIfCancellationRequested();
-            return new Done(hypervisor, hostSize, seeded, diff, notes.ToImmutable());
+            return new Done(hypervisor, hostSize, seeded.ToImmutable(), diff, notes.ToImmutable());
         }
         catch
         {

@@ -12,7 +12,7 @@ namespace VMPlant.Actors.Plant;
 /// When the plan has a core image, the core's actions go first and the disk is copied into that image before the rest.
 /// Runs off the actor thread; never touches actor state.
 /// </summary>
-public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, double actionTimeScale)
+public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, double actionTimeScale) : IVmBuilder
 {
     /// <param name="coreCopied">Called exactly once when the plan has a core image: with the image, or with why there is none.</param>
     public async Task<BuildOutcome> BuildAsync(BuildPlan plan, Action<ImageCopied> coreCopied, CancellationToken cancellation)

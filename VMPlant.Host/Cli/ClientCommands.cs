@@ -77,13 +77,17 @@ public static class ClientCommands
             return ExitCodes.BadInput;
         }
 
+        // Akka's default logger writes to Console.Out, also while the client system shuts down: send it to stderr so
+        // stdout carries the answer alone (one JSON document with --json).
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error);
         try
         {
             await using var client = await VmPlantClient.ConnectAsync(config, parse.GetValue(CommonOptions.Node));
             var answer = await client.AskAsync(message);
             var text = json ? Output.ToJson(answer) : Output.Render(answer);
             if (Output.IsRefusal(answer) && !json) await Console.Error.WriteLineAsync(text);
-            else Console.WriteLine(text);
+            else await stdout.WriteLineAsync(text);
             return Output.IsRefusal(answer) ? ExitCodes.Refused : ExitCodes.Ok;
         }
         catch (NodeUnreachableException e)
@@ -96,6 +100,10 @@ public static class ClientCommands
             // e.g. vmplant.tls names a certificate that cannot be loaded: nothing was sent.
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.BadInput;
+        }
+        finally
+        {
+            Console.SetOut(stdout);
         }
     }
 }

@@ -48,16 +48,34 @@ public static class Output
         return text.ToString().TrimEnd();
     }
 
-    private static string Vm(VmInfo vm) => new StringBuilder()
-        .AppendLine($"{vm.VmId}  ({vm.Name})")
-        .AppendLine($"  state     : {vm.State.ToString().ToLowerInvariant()}")
-        .AppendLine($"  plant     : {vm.Plant}")
-        .AppendLine($"  owner     : {vm.Owner ?? "(anonymous)"}")
-        .AppendLine($"  resources : {vm.Resources.Vcpus} vCPU, {vm.Resources.MemoryMiB} MiB, {vm.Resources.DiskGiB} GiB")
-        .AppendLine($"  image     : {vm.ImageId}")
-        .AppendLine($"  created   : {vm.CreatedAt:u}")
-        .AppendLine($"  actions   : {string.Join(", ", vm.Actions.Select(a => $"{a.Id} ({a.Kind})"))}")
-        .ToString().TrimEnd();
+    private static string Vm(VmInfo vm)
+    {
+        var text = new StringBuilder()
+            .AppendLine($"{vm.VmId}  ({vm.Name})")
+            .AppendLine($"  state     : {vm.State.ToString().ToLowerInvariant()}")
+            .AppendLine($"  plant     : {vm.Plant}")
+            .AppendLine($"  owner     : {vm.Owner ?? "(anonymous)"}")
+            .AppendLine($"  resources : {vm.Resources.Vcpus} vCPU, {vm.Resources.MemoryMiB} MiB, {vm.Resources.DiskGiB} GiB")
+            .AppendLine($"  image     : {vm.ImageId}")
+            .AppendLine($"  created   : {vm.CreatedAt:u}")
+            .AppendLine($"  actions   : {string.Join(", ", vm.Actions.Select(a => $"{a.Id} ({a.Kind})"))}");
+        foreach (var action in vm.Actions.Where(a => a.Output is not null))
+        {
+            var output = action.Output!;
+            text.AppendLine($"    {action.Id}: exit {output.ExitCode}, {Num(output.Seconds)} s");
+            foreach (var line in LastLines(output.Stdout, 3)) text.AppendLine($"      out | {line}");
+            foreach (var line in LastLines(output.Stderr, 3)) text.AppendLine($"      err | {line}");
+        }
+        if (vm.Guest is { } guest)
+        {
+            text.AppendLine($"  guest     : ready {Num(guest.BootSeconds)} s after start");
+            foreach (var fact in guest.Facts) text.AppendLine($"    {fact}");
+        }
+        return text.ToString().TrimEnd();
+    }
+
+    private static IEnumerable<string> LastLines(string text, int count) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(count);
 
     private static string BidTable(IReadOnlyList<BidSummary> bids, IReadOnlyList<DeclineSummary> declines)
     {
@@ -67,7 +85,12 @@ public static class Output
                 $"{b.Free.Vcpus} vCPU / {b.Free.MemoryMiB} MiB / {b.Free.DiskGiB} GiB",
             })
             .Concat(declines.Select(d => new[] { d.Plant, "declined", d.Reason, "", "", "" }));
-        return Table(["plant", "cost (s)", "image", "reused", "missing", "free"], rows);
+        var table = Table(["plant", "cost (s)", "image", "reused", "missing", "free"], rows);
+        var learned = bids.Where(b => b.Costs is { IsEmpty: false })
+            .Select(b => $"{b.Plant} action costs: " + string.Join(", ", b.Costs!.Value.Select(c => c.Learned is { } l
+                ? $"{c.ActionId} {Num(l)} s {c.Source} ({c.Samples} runs; declared {Num(c.Declared)})"
+                : $"{c.ActionId} {Num(c.Declared)} s declared")));
+        return string.Join("\n", [table, .. learned]);
     }
 
     private static string VmTable(VmList list) => list.Vms.IsEmpty

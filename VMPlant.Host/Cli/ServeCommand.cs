@@ -17,7 +17,8 @@ public static class ServeCommand
         var port = new Option<int?>("--port", "-p") { Description = "Remoting port (default from config: 4053; 0 = any free port)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the journal and test-driver hosts" };
         var httpPort = new Option<int?>("--http-port") { Description = "HTTP port for health probes (default from config: 8558; 0 = any free port)" };
-        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client edge") { port, dataDir, httpPort };
+        var real = new Option<bool>("--real") { Description = "Real VMs: one plant booting QEMU guests on qemu:///system (hocon/real.conf; ./vmplant image build first)" };
+        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client edge") { port, dataDir, httpPort, real };
         serve.SetAction(async (parse, cancellation) =>
         {
             var overrides = new List<string>();
@@ -27,7 +28,7 @@ public static class ServeCommand
             VmPlantNode node;
             try
             {
-                node = VmPlantNode.Start(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides));
+                node = VmPlantNode.Start(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides, parse.GetValue(real) ? NodeConfig.RealPresetPath : null));
             }
             catch (Exception e) when (e is ConfigurationException or IOException or VMPlant.Actors.Domain.SpecValidationException)
             {

@@ -16,11 +16,20 @@ public static class NodeConfig
 {
     public static string DefaultsPath => Path.Combine(AppContext.BaseDirectory, "hocon", "vmplant.conf");
 
-    public static Config Load(string? operatorFile = null, IEnumerable<string>? overrides = null)
+    /// <summary>The real-VM preset (`serve --real`).</summary>
+    public static string RealPresetPath => Path.Combine(AppContext.BaseDirectory, "hocon", "real.conf");
+
+    /// <param name="preset">A shipped preset layered between the defaults and the operator's file (e.g. <see cref="RealPresetPath"/>).</param>
+    public static Config Load(string? operatorFile = null, IEnumerable<string>? overrides = null, string? preset = null)
     {
         if (operatorFile is not null && !File.Exists(operatorFile))
             throw new ConfigurationException($"configuration file {operatorFile} does not exist");
-        var text = new List<string> { File.ReadAllText(DefaultsPath), Set("vmplant.config-dir", ConfigDirectory(operatorFile)) };
+        var text = new List<string>
+        {
+            File.ReadAllText(DefaultsPath), Set("vmplant.config-dir", ConfigDirectory(operatorFile)),
+            Set("vmplant.hocon-dir", Path.GetDirectoryName(DefaultsPath)!),
+        };
+        if (preset is not null) text.Add(File.ReadAllText(preset));
         if (operatorFile is not null) text.Add(File.ReadAllText(operatorFile));
         text.AddRange(EnvironmentOverrides());
         text.AddRange(overrides ?? []);

@@ -5,6 +5,7 @@ using VMPlant.Actors.Plant;
 using VMPlant.Actors.Shop;
 using VMPlant.Host.Node;
 using VMPlant.Libvirt;
+using VMPlant.Libvirt.Qemu;
 
 namespace VMPlant.Host.Configuration;
 
@@ -87,7 +88,28 @@ public static class SettingsReader
             ParseOrphanPolicy(name, plant.GetString("orphans")),
             dataDir,
             snapshotEvery,
-            plant.GetBoolean("test-node-durable", true));
+            plant.GetBoolean("test-node-durable", true),
+            Real(plant, name, configDir));
+    }
+
+    /// <summary>backend = qemu: the plant boots real guests and performs actions on their disks; record: actions are only recorded.</summary>
+    private static RealVmSettings? Real(Config plant, string name, string configDir)
+    {
+        var backend = plant.GetString("backend", "record");
+        if (backend == "record") return null;
+        if (backend != "qemu")
+            throw new ConfigurationException($"plant {name}: backend must be record or qemu, not '{backend}'");
+        var real = plant.GetConfig("real");
+        string Dir(string key) => Path.GetFullPath(Path.Combine(configDir, real.GetString(key)));
+        return new RealVmSettings(
+            Dir("image-dir"),
+            Dir("pool-dir"),
+            Path.Combine(Dir("console-dir"), name),
+            Path.Combine(Dir("work-dir"), name),
+            real.GetTimeSpan("boot-timeout"),
+            real.GetString("kernel-args"),
+            new GuestActionSettings(real.GetTimeSpan("action-timeout"), Dir("deb-cache"),
+                real.GetStringList("copy-from").Select(d => Path.GetFullPath(Path.Combine(configDir, d))).ToImmutableArray()));
     }
 
     private static SeedImage Seed(Config seed, string configDir, string plant)
@@ -98,7 +120,8 @@ public static class SettingsReader
         var unknown = upTo.FirstOrDefault(id => parsed.Actions.All(a => a.Id != id));
         if (unknown is not null)
             throw new ConfigurationException($"plant {plant}: seed image from {spec} names action '{unknown}', which that spec does not have");
-        return new SeedImage(parsed, upTo);
+        var qcow2 = seed.GetString("qcow2", "") is { Length: > 0 } file ? Path.GetFullPath(Path.Combine(configDir, file)) : null;
+        return new SeedImage(parsed, upTo, qcow2);
     }
 
     private static OrphanPolicy ParseOrphanPolicy(string plant, string value) => value switch

@@ -21,6 +21,21 @@ internal static partial class StoragePoolNative
     [LibraryImport(LibvirtLibrary.Name)]
     internal static partial int virStoragePoolRefresh(StoragePoolHandle pool, uint flags);
 
+    [LibraryImport(LibvirtLibrary.Name, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial StoragePoolHandle virStoragePoolDefineXML(ConnectHandle conn, string xml, uint flags);
+
+    [LibraryImport(LibvirtLibrary.Name)]
+    internal static partial int virStoragePoolBuild(StoragePoolHandle pool, uint flags);
+
+    [LibraryImport(LibvirtLibrary.Name)]
+    internal static partial int virStoragePoolCreate(StoragePoolHandle pool, uint flags);
+
+    [LibraryImport(LibvirtLibrary.Name)]
+    internal static partial int virStoragePoolIsActive(StoragePoolHandle pool);
+
+    [LibraryImport(LibvirtLibrary.Name)]
+    internal static partial int virStoragePoolSetAutostart(StoragePoolHandle pool, int autostart);
+
     /// <summary>Allocates an array of virStorageVolPtr the caller frees, as well as each element.</summary>
     [LibraryImport(LibvirtLibrary.Name)]
     internal static partial int virStoragePoolListAllVolumes(StoragePoolHandle pool, out nint volumes, uint flags);

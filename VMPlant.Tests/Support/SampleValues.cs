@@ -15,7 +15,7 @@ public sealed class SampleValues(IActorRef actorRef)
 
     public object Create(Type type, int depth = 0)
     {
-        if (depth > 8) throw new InvalidOperationException($"sample for {type} nests too deep");
+        if (depth > 12) throw new InvalidOperationException($"sample for {type} nests too deep");
         var n = ++_counter;
         if (type == typeof(string)) return $"s{n}-<&\"'>";
         if (type == typeof(int)) return n;

@@ -22,6 +22,12 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
     /// <summary>Why the plant cannot build right now (no hypervisor); null when connected.</summary>
     public string? Unavailable { get; init; } = "not connected yet";
 
+    /// <summary>
+    /// Why this plant's hypervisor could not finish a build from a match (e.g. a real plant asked for an action kind it
+    /// cannot perform, or an OS it has no base image for), or null when it can; checked at bid time.
+    /// </summary>
+    public Func<ImageMatch, string?>? Capability { get; init; }
+
     /// <summary>Image volumes being copied (image id → GiB), not yet journaled: their disk is counted, and no action set is copied twice at once.</summary>
     public ImmutableDictionary<string, long> Copying { get; init; } = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
 
@@ -60,7 +66,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
             var closure = ConfigDag.Build(seed.Spec).ClosureOf(seed.UpTo);
             var imageId = ImageIds.For(closure.Select(a => a.Identity));
             if (State.Images.ContainsKey(imageId) || plans.Any(p => p.ImageId == imageId)) continue;
-            plans.Add(new SeedPlan(imageId, [.. closure.Select(Performed)], closure.Sum(a => a.Cost)));
+            plans.Add(new SeedPlan(imageId, [.. closure.Select(Performed)], closure.Sum(a => a.Cost), seed));
         }
         return plans.ToImmutable();
     }
@@ -105,7 +111,8 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
         var (plan, reason) = Evaluate(request.RequestId, request.Spec, null, now);
         if (plan is null)
             return Reply(new Decline(request.RequestId, new DeclineSummary(Rules.Plant, reason)));
-        var offer = new BidSummary(Rules.Plant, plan.Match.CostToFinish, plan.Match.Image.ImageId, plan.Match.Reused.Count, plan.Match.Missing.Count, Capacity.Free);
+        var offer = new BidSummary(Rules.Plant, plan.Match.CostToFinish, plan.Match.Image.ImageId, plan.Match.Reused.Count, plan.Match.Missing.Count, Capacity.Free,
+            State.Learned.IsEmpty ? null : State.Learned.Explain(plan.Dag, request.Spec));
         return new PlantDecision(Remember(plan)) { Replies = [new Bid(request.RequestId, offer)] };
     }
 
@@ -161,9 +168,13 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
         var copy = PublishCopy(ok.Plan, ok.Vm.VmId);
         return new PlantDecision(copy is null ? this : this with { Copying = Copying.Add(copy.ImageId, copy.DiskGiB) })
         {
-            Events = ok.Plan.Match.Image.ImageId == Rules.BaseImageVolume
-                ? [new VmBuilt(ok.Vm, ok.Report)]
-                : [new VmBuilt(ok.Vm, ok.Report), new ImageHit(ok.Plan.Match.Image.ImageId, now)],
+            Events =
+            [
+                new VmBuilt(ok.Vm, ok.Report),
+                .. ok.Plan.Match.Image.ImageId == Rules.BaseImageVolume ? [] : new IVmPlantEvent[] { new ImageHit(ok.Plan.Match.Image.ImageId, now) },
+                // Actions performed for real carry their measured duration: the plant learns its own costs.
+                .. ok.Vm.Actions.Where(a => a.Output is not null).Select(a => new ActionCostLearned(a.Identity, a.Kind, a.Output!.Seconds, now)),
+            ],
             Replies = [new VmReady(ok.Plan.RequestId, ok.Vm, ok.Report)],
             Copy = copy,
         };
@@ -267,7 +278,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
         if (Unavailable is { } down) return (null, down);
         try
         {
-            dag ??= ConfigDag.Build(spec);
+            dag ??= State.Learned.Apply(ConfigDag.Build(spec), spec);
         }
         catch (SpecValidationException e)
         {
@@ -276,9 +287,8 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
         var capacity = Capacity;
         if (!capacity.Fits(dag.Resources, out var reason)) return (null, reason);
         var match = State.Cache.Index.FindBest(dag, Rules.CostModel, capacity.UtilisationAfter(dag.Resources));
-        return match is null
-            ? (null, "no usable image (the base image is missing)")
-            : (new BuildPlan(requestId, "", dag, match, now), "");
+        if (match is null) return (null, "no usable image (the base image is missing)");
+        return Capability?.Invoke(match) is { } refusal ? (null, refusal) : (new BuildPlan(requestId, "", dag, match, now), "");
     }
 
     /// <summary>The offered plan still stands: connected, it fits, and its image is still cached.</summary>

@@ -26,10 +26,12 @@ public sealed record PlantRules(
 }
 
 /// <summary>A golden image imported at first start: the closure of <paramref name="UpTo"/> within <paramref name="Spec"/>.</summary>
-public sealed record SeedImage(VmSpec Spec, ImmutableArray<string> UpTo);
+/// <param name="Qcow2">A real plant's disk for it: a qcow2 file copied into the pool (bring your own base image).</param>
+public sealed record SeedImage(VmSpec Spec, ImmutableArray<string> UpTo, string? Qcow2 = null);
 
 /// <summary>A seed image to import: the closure of some actions of a spec, as an image record once its volume exists.</summary>
-public sealed record SeedPlan(string ImageId, ImmutableArray<PerformedAction> Actions, double BuildCost)
+/// <param name="Seed">The seed it comes from (a real plant copies its qcow2).</param>
+public sealed record SeedPlan(string ImageId, ImmutableArray<PerformedAction> Actions, double BuildCost, SeedImage? Seed = null)
 {
     public ImageRecord Record(long sizeBytes, DateTimeOffset at) => new(ImageId, ImageId, Actions, BuildCost, sizeBytes, at, ImageOrigin.Seeded);
 }

@@ -9,7 +9,8 @@ public sealed record PlantSnapshot(
     ImmutableArray<PlantVm> Vms,
     ImmutableDictionary<string, string> VmIdByRequest,
     ImmutableArray<ImageRecord> Images,
-    ImmutableArray<ImageUsageRecord> Usage) : IVmPlantSnapshot
+    ImmutableArray<ImageUsageRecord> Usage,
+    ImmutableArray<LearnedCost>? Learned = null) : IVmPlantSnapshot
 {
     public static PlantSnapshot Of(PlantState state) => new(
         state.Vms.Values.ToImmutableArray(),
@@ -18,7 +19,8 @@ public sealed record PlantSnapshot(
         state.Images.Keys
             .Select(id => state.Cache.TryGetUsage(id, out var usage) ? new ImageUsageRecord(id, usage.Hits, usage.LastUsed) : null)
             .OfType<ImageUsageRecord>()
-            .ToImmutableArray());
+            .ToImmutableArray(),
+        [.. state.Learned.ByIdentity.Values, .. state.Learned.ByKind.Values.Select(k => k with { Key = "kind:" + k.Key })]);
 
     public PlantState Restore(CachePolicy policy, GoldenImage baseImage)
     {
@@ -28,7 +30,12 @@ public sealed record PlantSnapshot(
             Vms.ToImmutableDictionary(v => v.VmId),
             VmIdByRequest,
             Images.ToImmutableDictionary(i => i.ImageId),
-            cache);
+            cache)
+        {
+            Learned = new LearnedCosts(
+                (Learned ?? []).Where(l => !l.Key.StartsWith("kind:", StringComparison.Ordinal)).ToImmutableDictionary(l => l.Key),
+                (Learned ?? []).Where(l => l.Key.StartsWith("kind:", StringComparison.Ordinal)).ToImmutableDictionary(l => l.Kind, l => l with { Key = l.Kind })),
+        };
     }
 }
 

@@ -44,11 +44,15 @@ public sealed record PlantState(
             ImageGiB = ImageGiB - (Images.TryGetValue(p.Image.ImageId, out var replaced) ? GiBOf(replaced) : 0) + GiBOf(p.Image),
         },
         ImageHit h => Images.ContainsKey(h.ImageId) ? this with { Cache = Cache.RecordHit(h.ImageId, h.At) } : this,
+        ActionCostLearned l => this with { Learned = Learned.Record(l.Identity, l.Kind, l.Seconds) },
         ImageEvicted v => Images.TryGetValue(v.ImageId, out var evicted)
             ? this with { Images = Images.Remove(v.ImageId), Cache = Cache.Remove(v.ImageId), ImageGiB = ImageGiB - GiBOf(evicted) }
             : this,
         _ => throw new ArgumentException($"plant state cannot apply {e.GetType().Name}"),
     };
+
+    /// <summary>Measured action durations on this plant, used by its bids instead of declared costs.</summary>
+    public LearnedCosts Learned { get; init; } = LearnedCosts.Empty;
 
     /// <summary>Resources promised to VMs that are building or running, plus the disk that golden images occupy.</summary>
     public Capacity Reserved() => Holding with { DiskGiB = Holding.DiskGiB + ImageGiB };

@@ -13,7 +13,7 @@ public static class BenchCommand
     {
         var suites = new Argument<string[]>("suites")
         {
-            Description = "Suites to run: workload, cache, matching, placement, throughput, cluster, persistence, or all (default: all)",
+            Description = "Suites to run: workload, cache, matching, placement, throughput, cluster, persistence, or all (default: all); or real alone (real guests: cached vs uncached creates)",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var seed = new Option<int>("--seed") { Description = "Workload seed", DefaultValueFactory = _ => 42 };
@@ -45,6 +45,20 @@ public static class BenchCommand
         };
         bench.SetAction(async (parse, _) =>
         {
+            // `bench real` boots real guests: its own run, never part of `all`.
+            if (parse.GetValue(suites) is ["real"])
+            {
+                var output = Console.Out;
+                Console.SetOut(Console.Error);
+                try
+                {
+                    return await RealSuite.RunAsync(parse.GetValue(CommonOptions.Json), output);
+                }
+                finally
+                {
+                    Console.SetOut(output);
+                }
+            }
             BenchOptions options;
             try
             {
