@@ -15,6 +15,7 @@ public enum VmState
 /// <summary>An action a VM has performed, with its content identity.</summary>
 public sealed record PerformedAction(string Id, string Kind, string Identity);
 
+/// <summary>A VM as the shop knows it; also the answer to <see cref="ShowVm"/>.</summary>
 public sealed record VmInfo(
     string VmId,
     string Name,
@@ -23,7 +24,7 @@ public sealed record VmInfo(
     ResourceSpec Resources,
     string ImageId,
     ImmutableArray<PerformedAction> Actions,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt) : IVmPlantMessage;
 
 /// <summary>A plant's offer for a request: the cheapest way it can finish the VM.</summary>
 public sealed record BidSummary(

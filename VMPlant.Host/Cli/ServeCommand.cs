@@ -24,7 +24,7 @@ public static class ServeCommand
             {
                 node = VmPlantNode.Start(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides));
             }
-            catch (Exception e) when (e is ConfigurationException or IOException or VMPlant.Actors.Domain.SpecValidationException)
+            catch (Exception e) when (e is ConfigurationException or IOException or SpecValidationException)
             {
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.BadInput;

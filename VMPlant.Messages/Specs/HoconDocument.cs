@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>
 /// Parses text with Akka's HOCON parser and turns its failures into <see cref="SpecValidationException"/>.

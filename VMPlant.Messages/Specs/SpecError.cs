@@ -1,4 +1,4 @@
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>
 /// One problem found in a VM spec: where it is and what is wrong.
@@ -23,7 +23,7 @@ public sealed record SpecError(string? ActionId, string Field, string Problem)
 
     public override string ToString() => Message;
 
-    internal static SpecError ForSpec(string field, string problem) => new(null, field, problem);
+    public static SpecError ForSpec(string field, string problem) => new(null, field, problem);
 
-    internal static SpecError ForAction(string actionRef, string field, string problem) => new(actionRef, field, problem);
+    public static SpecError ForAction(string actionRef, string field, string problem) => new(actionRef, field, problem);
 }

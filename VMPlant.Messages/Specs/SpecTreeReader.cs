@@ -3,11 +3,11 @@ using System.Globalization;
 using Akka.Configuration.Hocon;
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>
 /// Reads the parts of a spec out of a parsed HOCON tree, collecting every problem of form (missing keys, wrong shapes,
-/// unknown fields, unreadable numbers). Problems of content (ranges, references, cycles) are left to <see cref="VmSpecValidator"/>.
+/// unknown fields, unreadable numbers). Problems of content (ranges, references, cycles) are left to VmSpecValidator (VMPlant.Actors).
 /// </summary>
 internal sealed class SpecTreeReader
 {

@@ -1,6 +1,6 @@
 using Akka.Configuration.Hocon;
 
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>
 /// Reads values out of Akka's HOCON tree. Akka's <c>IsArray()</c> is false for an empty list and <c>[ ]</c> parses as a list

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>
 /// Reads VM specs written in HOCON, with Akka's own HOCON parser:
@@ -22,7 +22,7 @@ namespace VMPlant.Actors.Domain;
 /// so inside an action write <c>args = { ... },</c>. <c>include</c> and optional substitutions (<c>${?x}</c>) are refused.
 /// </para>
 /// <para>
-/// Parsing checks form only (syntax, required keys, shapes, numbers); <see cref="VmSpecValidator"/> checks content.
+/// Parsing checks form only (syntax, required keys, shapes, numbers); VmSpecValidator (VMPlant.Actors) checks content.
 /// Every problem becomes a <see cref="SpecValidationException"/> naming the source.
 /// </para>
 /// </summary>
@@ -50,7 +50,7 @@ public static class VmSpecParser
     public static ImmutableArray<ActionSpec> ParseActionsFile(string path) => ParseActions(File.ReadAllText(path), path);
 
     /// <summary>Reads an actions-only text (<c>actions = [ ... ]</c>). The actions are not validated: that needs the VM they extend
-    /// (see <see cref="ConfigDag.Extend"/>).</summary>
+    /// (see ConfigDag.Extend in VMPlant.Actors).</summary>
     /// <exception cref="SpecValidationException">The text is not a well-formed actions file.</exception>
     public static ImmutableArray<ActionSpec> ParseActions(string hoconText, string sourceName)
     {

@@ -1,4 +1,4 @@
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>A VM spec (or an actions file) could not be read or is not valid. Carries every problem found, not just the first.</summary>
 public sealed class SpecValidationException : Exception
