@@ -24,9 +24,14 @@ public static class ServeCommand
             {
                 node = VmPlantNode.Start(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides));
             }
+            catch (Exception e) when (e is DataDirectoryInUseException or PortInUseException)
+            {
+                await Console.Error.WriteLineAsync($"error: {VMPlant.Messages.Specs.Excerpt.Line(e.Message, 1000)}");
+                return ExitCodes.Refused;
+            }
             catch (Exception e) when (e is ConfigurationException or IOException or SpecValidationException)
             {
-                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                await Console.Error.WriteLineAsync($"error: {VMPlant.Messages.Specs.Excerpt.Line(e.Message, 1000)}");
                 return ExitCodes.BadInput;
             }
             var address = Akka.Cluster.Cluster.Get(node.System).SelfAddress;

@@ -50,8 +50,8 @@ public static class SettingsReader
         var dataDir = Node(config).DataDir;
         var configDir = config.GetString("vmplant.config-dir");
         var snapshotEvery = config.GetInt("vmplant.persistence.snapshot-every");
-        var plants = config.GetValue("vmplant.plants").GetArray()
-            .Select(v => new Config(new Akka.Configuration.Hocon.HoconRoot(v)).WithFallback(defaults))
+        var plants = ObjectItems(config.GetValue("vmplant.plants"), "vmplant.plants")
+            .Select(p => p.WithFallback(defaults))
             .Select(p => Plant(p, dataDir, configDir, snapshotEvery))
             .ToList();
         var duplicate = plants.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
@@ -83,16 +83,38 @@ public static class SettingsReader
                 cache.GetInt("max-images"),
                 cache.GetLong("max-gib") << 30,
                 cache.GetBoolean("publish-core", true)),
-            plant.GetValue("seed-images").GetArray().Select(v => Seed(new Config(new Akka.Configuration.Hocon.HoconRoot(v)), configDir, name)).ToImmutableArray(),
+            ObjectItems(plant.GetValue("seed-images"), $"plant {name}: seed-images").Select(v => Seed(v, configDir, name)).ToImmutableArray(),
             ParseOrphanPolicy(name, plant.GetString("orphans")),
             dataDir,
             snapshotEvery,
             plant.GetBoolean("test-node-durable", true));
     }
 
+    /// <summary>
+    /// The objects of a HOCON list. Akka reads <c>[ ]</c> as a list holding one empty value: empty items are skipped;
+    /// anything else that is not an object is refused with the key's path.
+    /// </summary>
+    private static IEnumerable<Config> ObjectItems(Akka.Configuration.Hocon.HoconValue? list, string path)
+    {
+        if (list is null || list.Values.Count == 0) return [];
+        if (!list.IsArray()) throw new ConfigurationException($"{path}: expected a list of objects");
+        var items = new List<Config>();
+        foreach (var item in list.GetArray())
+        {
+            if (item.Values.Count == 0 || item.Values.All(v => v is Akka.Configuration.Hocon.HoconLiteral { Value: var text } && string.IsNullOrWhiteSpace(text)))
+                continue;
+            if (!item.IsObject()) throw new ConfigurationException($"{path}: expected a list of objects, found {Excerpt.Of(item.ToString(), 40)}");
+            items.Add(new Config(new Akka.Configuration.Hocon.HoconRoot(item)));
+        }
+        return items;
+    }
+
     private static SeedImage Seed(Config seed, string configDir, string plant)
     {
-        var spec = Path.GetFullPath(Path.Combine(configDir, seed.GetString("spec")));
+        var specPath = seed.GetString("spec", "");
+        if (string.IsNullOrWhiteSpace(specPath))
+            throw new ConfigurationException($"plant {plant}: a seed image needs spec = \"FILE\"");
+        var spec = Path.GetFullPath(Path.Combine(configDir, specPath));
         var upTo = seed.GetStringList("up-to").ToImmutableArray();
         var parsed = VmSpecParser.ParseFile(spec);
         var unknown = upTo.FirstOrDefault(id => parsed.Actions.All(a => a.Id != id));

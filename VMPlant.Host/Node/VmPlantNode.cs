@@ -20,8 +20,11 @@ public sealed class VmPlantNode : IAsyncDisposable
     public const string ShopProxyName = "shop-proxy";
     public const string ShopProxyPath = "/user/" + ShopProxyName;
 
-    private VmPlantNode(ActorSystem system, NodeSettings settings, IActorRef shopProxy, IReadOnlyList<IActorRef> plants)
+    private readonly DataDirectoryLock _dataLock;
+
+    private VmPlantNode(ActorSystem system, NodeSettings settings, IActorRef shopProxy, IReadOnlyList<IActorRef> plants, DataDirectoryLock dataLock)
     {
+        _dataLock = dataLock;
         System = system;
         Settings = settings;
         ShopProxy = shopProxy;
@@ -41,10 +44,22 @@ public sealed class VmPlantNode : IAsyncDisposable
         var settings = SettingsReader.Node(config);
         var shopSettings = SettingsReader.Shop(config);
         var plantSettings = settings.IsPlant ? SettingsReader.Plants(config) : [];
-        Directory.CreateDirectory(settings.DataDir);
-        SqliteJournal.EnableWriteAheadLog(config);
-
-        var system = ActorSystem.Create(SystemName, config);
+        // Two nodes on one data directory would recover and write the same journals: refuse the second.
+        var dataLock = DataDirectoryLock.Acquire(settings.DataDir);
+        ActorSystem system;
+        try
+        {
+            PortCheck.EnsureFree(settings.Hostname, settings.Port);
+            SqliteJournal.EnableWriteAheadLog(config);
+            system = ActorSystem.Create(SystemName, config);
+        }
+        catch
+        {
+            dataLock.Dispose();
+            throw;
+        }
+        // Released when the system ends, however it ends (a test may terminate it without DisposeAsync).
+        system.WhenTerminated.ContinueWith(_ => dataLock.Dispose(), TaskScheduler.Default);
         var cluster = Cluster.Get(system);
         if (settings.SeedNodes.IsEmpty) cluster.Join(cluster.SelfAddress);
         else cluster.JoinSeedNodes(settings.SeedNodes.Select(Address.Parse));
@@ -67,10 +82,13 @@ public sealed class VmPlantNode : IAsyncDisposable
         var plants = plantSettings.Select(p => system.ActorOf(PlantActor.Props(p, proxy), $"plant-{p.Name}")).ToList();
         system.Log.Info("VMPlant node {Address} up: roles [{Roles}], plants [{Plants}], data in {DataDir}",
             settings.Address, string.Join(", ", settings.Roles), string.Join(", ", plantSettings.Select(p => p.Name)), settings.DataDir);
-        return new VmPlantNode(system, settings, proxy, plants);
+        return new VmPlantNode(system, settings, proxy, plants, dataLock);
     }
 
     /// <summary>Leaves the cluster gracefully (handing the singleton over) and terminates the actor system.</summary>
-    public async ValueTask DisposeAsync() =>
+    public async ValueTask DisposeAsync()
+    {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        _dataLock.Dispose();
+    }
 }

@@ -15,11 +15,16 @@ internal static partial class HoconDocument
     private const int MaxDepth = 200;
 
     /// <summary>The fields of the document's root object.</summary>
-    public static IReadOnlyList<KeyValuePair<string, HoconValue>> Load(string text, string sourceName)
+    public static IReadOnlyList<KeyValuePair<string, HoconValue>> Load(string text, string sourceName, InputLimits limits)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(sourceName);
 
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > limits.SpecBytes)
+            throw Failure(sourceName, $"the text is over the limit of {limits.SpecBytes:N0} bytes (vmplant.limits.spec-bytes)");
+        // Akka's parser must never see what it would accept wrongly or loop on.
+        if (HoconSyntaxCheck.FindProblem(text, limits.NestingDepth) is { } syntax)
+            throw Failure(sourceName, syntax.ToString());
         if (text.Contains("${?", StringComparison.Ordinal))
             throw Failure(sourceName, "optional substitutions (${?...}) are not supported");
 
@@ -54,9 +59,10 @@ internal static partial class HoconDocument
 
     private static string Explain(Exception e, string text)
     {
-        var message = string.Join('\n', e.Message.Split('\n').Select(line => line.TrimEnd()).Where(line => line.Length > 0));
-        if (LooksLikeObjectFollowedByComma(message, text))
-            message += "\nhint: Akka's HOCON parser rejects a comma after 'key { ... }'; write 'key = { ... },' or end the line instead";
+        // Akka's messages span lines and may quote the input: keep one short, escaped line.
+        var message = Excerpt.Line(string.Join("; ", e.Message.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0)), 300);
+        if (LooksLikeObjectFollowedByComma(e.Message, text))
+            message += "; hint: Akka's HOCON parser rejects a comma after 'key { ... }'; write 'key = { ... },' or end the line instead";
         return message;
     }
 

@@ -18,8 +18,8 @@ public sealed record SpecError(string? ActionId, string Field, string Problem)
         : Field.Length == 0 ? $"actions[{ActionId}]"
         : $"actions[{ActionId}].{Field}";
 
-    /// <summary>The full text, e.g. <c>actions[mpi].after: unknown action 'foo'</c>.</summary>
-    public string Message => $"{Path}: {Problem}";
+    /// <summary>The full text, e.g. <c>actions[mpi].after: unknown action 'foo'</c>: one line, escaped and cut short.</summary>
+    public string Message => $"{Excerpt.Line(Path, 120)}: {Excerpt.Line(Problem, 400)}";
 
     public override string ToString() => Message;
 
