@@ -52,12 +52,12 @@ public static class ClientCommands
     }
 
     /// <summary>What building a request may read from the node's configuration.</summary>
-    private sealed record RequestInput(InputLimits Limits, int MaxRequestIdLength)
+    private sealed record RequestInput(InputLimits Limits)
     {
         /// <summary>The given request id, checked, or a fresh one.</summary>
         public string RequestId(string? given) =>
             given is null ? Guid.NewGuid().ToString("N")
-            : RequestIds.Problem(given, MaxRequestIdLength) is { } problem ? throw new FormatException($"--request-id: {problem}")
+            : RequestIds.Problem(given, Limits.RequestIdLength) is { } problem ? throw new FormatException($"--request-id: {problem}")
             : given;
     }
 
@@ -83,8 +83,7 @@ public static class ClientCommands
         {
             config = NodeConfig.Load(parse.GetValue(CommonOptions.Config));
             var limits = InputLimits.FromConfig(config);
-            var maxRequestId = config.GetInt("vmplant.limits.request-id-length", RequestIds.DefaultMaxLength);
-            message = request(new RequestInput(limits, maxRequestId));
+            message = request(new RequestInput(limits));
             if (message is CreateVm create) VmSpecValidator.EnsureValid(create.Spec);
             if (message is EstimateVm estimate) VmSpecValidator.EnsureValid(estimate.Spec);
         }

@@ -34,6 +34,12 @@ public static class ServeCommand
                 await Console.Error.WriteLineAsync($"error: {VMPlant.Messages.Specs.Excerpt.Line(e.Message, 1000)}");
                 return ExitCodes.BadInput;
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Still one line: what failed and why, not a stack trace.
+                await Console.Error.WriteLineAsync($"error: the node could not start: {e.GetType().Name}: {VMPlant.Messages.Specs.Excerpt.Line(e.Message, 1000)}");
+                return ExitCodes.BadInput;
+            }
             var address = Akka.Cluster.Cluster.Get(node.System).SelfAddress;
             Console.WriteLine($"VMPlant node listening on {address}");
             Console.WriteLine($"clients connect to {address}/system/receptionist");

@@ -25,8 +25,8 @@ internal static partial class HoconDocument
         // Akka's parser must never see what it would accept wrongly or loop on.
         if (HoconSyntaxCheck.FindProblem(text, limits.NestingDepth) is { } syntax)
             throw Failure(sourceName, syntax.ToString());
-        if (text.Contains("${?", StringComparison.Ordinal))
-            throw Failure(sourceName, "optional substitutions (${?...}) are not supported");
+        if (text.IndexOf("${?", StringComparison.Ordinal) is var optional and >= 0)
+            throw Failure(sourceName, InputProblem.At(text, optional, "optional substitutions (${?...}) are not supported").ToString());
 
         Config config;
         try
@@ -35,7 +35,8 @@ internal static partial class HoconDocument
         }
         catch (IncludeRefusedException refused)
         {
-            throw Failure(sourceName, refused.Message);
+            var at = Math.Max(0, text.IndexOf("include", StringComparison.Ordinal));
+            throw Failure(sourceName, InputProblem.At(text, at, refused.Message).ToString());
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -59,8 +60,17 @@ internal static partial class HoconDocument
 
     private static string Explain(Exception e, string text)
     {
-        // Akka's messages span lines and may quote the input: keep one short, escaped line.
-        var message = Excerpt.Line(string.Join("; ", e.Message.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0)), 300);
+        // Akka's messages span lines and quote the input: keep its first line, short and escaped, at a line and column.
+        var first = e.Message.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.Length > 0) ?? e.GetType().Name;
+        var position = AnyPosition().Match(first);
+        var unresolved = UnresolvedSubstitution().Match(first);
+        var at = position.Success && int.TryParse(position.Groups[1].ValueSpan, out var index) ? Math.Clamp(index, 0, text.Length)
+            : unresolved.Success ? text.IndexOf("${" + unresolved.Groups[1].Value + "}", StringComparison.Ordinal)
+            : -1;
+        var problem = position.Success ? first[..position.Index].TrimEnd() : first;
+        var message = at >= 0
+            ? InputProblem.At(text, at, Excerpt.Line(problem, 200)).ToString()
+            : $"{Excerpt.Line(first, 200)} (Akka's HOCON parser gave no position)";
         if (LooksLikeObjectFollowedByComma(e.Message, text))
             message += "; hint: Akka's HOCON parser rejects a comma after 'key { ... }'; write 'key = { ... },' or end the line instead";
         return message;
@@ -110,6 +120,12 @@ internal static partial class HoconDocument
 
     [GeneratedRegex(@"^Unknown token at position (\d+)")]
     private static partial Regex UnknownTokenPosition();
+
+    [GeneratedRegex(@"^Unresolved substitution: (\S+)")]
+    private static partial Regex UnresolvedSubstitution();
+
+    [GeneratedRegex(@"at position (\d+)")]
+    private static partial Regex AnyPosition();
 
     private sealed class IncludeRefusedException(string message) : Exception(message);
 }

@@ -4,9 +4,13 @@ namespace VMPlant.Messages.Specs;
 /// A strict pre-scan of HOCON text, run before Akka's parser sees it. Akka's parser accepts broken documents
 /// (an unclosed '[', an unterminated string, '}}}' after the end, '{{{{' in a config file) and loops forever,
 /// allocating, on an assignment inside a list: <c>a=[=]</c>, <c>a=[:]</c>, <c>a = [ b = 1 ]</c>, <c>a=[{}=1]</c>,
-/// <c>a=[1 = 2]</c> (an '=' or ':' that does not directly follow unquoted text in a list). So this scan requires:
-/// balanced brackets that close what they opened, terminated strings and substitutions, nothing after a document
-/// written in braces, no '=', ':' or '+=' directly inside a list, no control characters, and at most
+/// <c>a=[1 = 2]</c> (an '=' or ':' that does not directly follow unquoted text in a list), and on a field with two
+/// separators or none before its key in an object inside a list: <c>x = [ { a := { } } ]</c>, <c>x = [ { a = b = {} } ]</c>,
+/// <c>x = [ { = { } } ]</c>. So this scan requires: balanced brackets that close what they opened, terminated strings
+/// and substitutions, nothing after a document written in braces, no '=', ':' or '+=' directly inside a list, one
+/// separator per field and after a key (a value holding '=' or ':' is quoted), none of HOCON's reserved characters
+/// in unquoted text (<c>` ^ ? ! @ * &amp; \ $</c>: inside a list, <c>a=[\]</c> or <c>a=[@]</c> also hangs Akka's parser), no
+/// control characters, and at most
 /// <c>maxDepth</c> nested brackets — and names the line and column of the first thing it refuses.
 /// Semantics (keys, values, substitutions) stay with Akka's parser.
 /// </summary>
@@ -15,7 +19,9 @@ public static class HoconSyntaxCheck
     public static InputProblem? FindProblem(string text, int maxDepth)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var open = new Stack<int>();
+        // The root is an object whether or not it is written in braces.
+        var frames = new Stack<Frame>();
+        frames.Push(new Frame(-1, '{'));
         var bracedRoot = false;
         var documentEnd = -1;
         var sawContent = false;
@@ -23,8 +29,17 @@ public static class HoconSyntaxCheck
         while (i < text.Length)
         {
             var c = text[i];
+            var frame = frames.Peek();
             if (c == '\uFEFF' && i == 0) { i++; continue; }
-            if (c is ' ' or '\t' or '\n' or '\r') { i++; continue; }
+            if (c is '\n' or ',')
+            {
+                frame.EndField();
+                if (c == ',' && documentEnd >= 0)
+                    return InputProblem.At(text, i, "text after the end of the document (the '}' that closes the document's first '{')");
+                i++;
+                continue;
+            }
+            if (c is ' ' or '\t' or '\r') { i++; continue; }
             if (c == '#' || (c == '/' && Next(text, i) == '/'))
             {
                 i = EndOfLine(text, i);
@@ -40,6 +55,7 @@ public static class HoconSyntaxCheck
                 case '"':
                     var afterString = SkipString(text, i, out var stringProblem);
                     if (stringProblem is not null) return stringProblem;
+                    frame.Content();
                     i = afterString;
                     sawContent = true;
                     continue;
@@ -47,47 +63,83 @@ public static class HoconSyntaxCheck
                     var close = text.IndexOfAny(['}', '\n'], i + 2);
                     if (close < 0 || text[close] != '}')
                         return InputProblem.At(text, i, "unterminated substitution: '${' without '}' on the same line");
+                    frame.Content();
                     i = close + 1;
                     sawContent = true;
                     continue;
                 case '{' or '[':
-                    if (open.Count >= maxDepth)
+                    if (frames.Count > maxDepth)
                         return InputProblem.At(text, i, $"nested more than {maxDepth} levels deep");
                     if (!sawContent && c == '{') bracedRoot = true;
-                    open.Push(i);
+                    frame.Content();
+                    frames.Push(new Frame(i, c));
                     break;
                 case '}' or ']':
                     var expected = c == '}' ? '{' : '[';
-                    if (open.Count == 0)
+                    if (frame.Open < 0)
                         return InputProblem.At(text, i, $"'{c}' without a matching '{expected}'");
-                    if (text[open.Peek()] != expected)
+                    if (frame.Kind != expected)
                     {
-                        var opener = InputProblem.At(text, open.Peek(), "");
-                        return InputProblem.At(text, i,
-                            $"'{c}' closes the '{text[open.Peek()]}' opened at line {opener.Line}, column {opener.Column}");
+                        var opener = InputProblem.At(text, frame.Open, "");
+                        return InputProblem.At(text, i, $"'{c}' closes the '{frame.Kind}' opened at line {opener.Line}, column {opener.Column}");
                     }
-                    open.Pop();
-                    if (open.Count == 0 && bracedRoot) documentEnd = i;
+                    frames.Pop();
+                    if (frames.Count == 1 && bracedRoot) documentEnd = i;
                     break;
-                case '=' or ':' when InList(text, open):
-                    return InputProblem.At(text, i, $"'{c}' inside a list: list items are values (write an object item as {{ key = value }})");
-                case '+' when Next(text, i) == '=' && InList(text, open):
-                    return InputProblem.At(text, i, "'+=' inside a list: list items are values");
+                case '=' or ':':
+                case '+' when Next(text, i) == '=':
+                    var separator = c == '+' ? "+=" : c.ToString();
+                    if (frame.Kind == '[')
+                        return InputProblem.At(text, i, $"'{separator}' inside a list: list items are values (write an object item as {{ key = value }})");
+                    if (!frame.Key)
+                        return InputProblem.At(text, i, $"'{separator}' without a key before it");
+                    if (frame.Separator)
+                        return InputProblem.At(text, i, $"a second '{separator}' in one field (quote a value holding '=' or ':', or end the field with a newline or ',')");
+                    frame.Separator = true;
+                    i += separator.Length;
+                    continue;
+                case '`' or '^' or '?' or '!' or '@' or '*' or '&' or '\\' or '$':
+                    return InputProblem.At(text, i, $"'{c}' is reserved in unquoted HOCON text: quote the value");
+                default:
+                    frame.Content();
+                    break;
             }
             sawContent = true;
             i++;
         }
 
-        if (open.Count > 0)
+        if (frames.Peek() is { Open: >= 0 } unclosed)
         {
-            var opener = InputProblem.At(text, open.Peek(), "");
+            var opener = InputProblem.At(text, unclosed.Open, "");
             return InputProblem.At(text, text.Length,
-                $"the '{text[open.Peek()]}' opened at line {opener.Line}, column {opener.Column} is never closed");
+                $"the '{unclosed.Kind}' opened at line {opener.Line}, column {opener.Column} is never closed");
         }
         return null;
     }
 
-    private static bool InList(string text, Stack<int> open) => open.Count > 0 && text[open.Peek()] == '[';
+    /// <summary>An open object or list, and for an object what the current field has had so far.</summary>
+    private sealed class Frame(int open, char kind)
+    {
+        public int Open { get; } = open;
+
+        public char Kind { get; } = kind;
+
+        public bool Key { get; private set; }
+
+        public bool Separator { get; set; }
+
+        /// <summary>A key before the separator, a value after it.</summary>
+        public void Content()
+        {
+            if (!Separator) Key = true;
+        }
+
+        public void EndField()
+        {
+            Key = false;
+            Separator = false;
+        }
+    }
 
     private static char Next(string text, int i) => i + 1 < text.Length ? text[i + 1] : '\0';
 

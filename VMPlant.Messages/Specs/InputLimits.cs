@@ -13,6 +13,7 @@ namespace VMPlant.Messages.Specs;
 /// <param name="StringLength">Longest name, id, kind, arg key or scalar arg value, in characters.</param>
 /// <param name="ArgBytes">Longest canonical arg value (lists and objects as JSON), in UTF-8 bytes.</param>
 /// <param name="ArgDepth">Most lists and objects nested inside one arg value.</param>
+/// <param name="RequestIdLength">Longest request id (idempotency key), in characters.</param>
 public sealed record InputLimits(
     int SpecBytes,
     int ConfigBytes,
@@ -20,7 +21,8 @@ public sealed record InputLimits(
     int ActionsPerSpec,
     int StringLength,
     int ArgBytes,
-    int ArgDepth)
+    int ArgDepth,
+    int RequestIdLength)
 {
     public const string ConfigPath = "vmplant.limits";
 
@@ -31,7 +33,8 @@ public sealed record InputLimits(
         ActionsPerSpec: 500,
         StringLength: 1024,
         ArgBytes: 16 * 1024,
-        ArgDepth: 8);
+        ArgDepth: 8,
+        RequestIdLength: 128);
 
     /// <summary>The limits under <c>vmplant.limits</c>; keys not given keep their defaults.</summary>
     /// <exception cref="ConfigurationException">A limit is not a positive whole number.</exception>
@@ -45,7 +48,8 @@ public sealed record InputLimits(
             Read(config, "actions-per-spec", d.ActionsPerSpec),
             Read(config, "string-length", d.StringLength),
             Read(config, "arg-bytes", d.ArgBytes),
-            Read(config, "arg-depth", d.ArgDepth));
+            Read(config, "arg-depth", d.ArgDepth),
+            Read(config, "request-id-length", d.RequestIdLength));
     }
 
     private static int Read(Config config, string key, int fallback)
