@@ -57,8 +57,8 @@ public static class Excerpt
         foreach (var c in message)
         {
             if (escaped.Length >= maxLength) return escaped.Append('…').ToString();
-            if (c is '\n' or '\r') escaped.Append(' ');
-            else if (c != '\t' && IsUnsafe(c)) escaped.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            if (c is '\n' or '\r' or '\t') escaped.Append(' ');
+            else if (IsUnsafe(c)) escaped.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
             else escaped.Append(c);
         }
         return escaped.ToString();

@@ -33,6 +33,7 @@ public static class HoconSyntaxCheck
             if (c == '\uFEFF' && i == 0) { i++; continue; }
             if (c is '\n' or ',')
             {
+                if (frame.MissingValue) return InputProblem.At(text, i, "a separator without a value after it");
                 frame.EndField();
                 if (c == ',' && documentEnd >= 0)
                     return InputProblem.At(text, i, "text after the end of the document (the '}' that closes the document's first '{')");
@@ -71,6 +72,9 @@ public static class HoconSyntaxCheck
                     if (frames.Count > maxDepth)
                         return InputProblem.At(text, i, $"nested more than {maxDepth} levels deep");
                     if (!sawContent && c == '{') bracedRoot = true;
+                    // In an object a value needs a key ('key { }' or 'key = [ ]'); only the document's own '{' has none.
+                    else if (frame.Kind == '{' && !frame.Key)
+                        return InputProblem.At(text, i, $"'{c}' where a key belongs: an object's fields are 'key = value'");
                     frame.Content();
                     frames.Push(new Frame(i, c));
                     break;
@@ -83,6 +87,7 @@ public static class HoconSyntaxCheck
                         var opener = InputProblem.At(text, frame.Open, "");
                         return InputProblem.At(text, i, $"'{c}' closes the '{frame.Kind}' opened at line {opener.Line}, column {opener.Column}");
                     }
+                    if (frame.MissingValue) return InputProblem.At(text, i, "a separator without a value after it");
                     frames.Pop();
                     if (frames.Count == 1 && bracedRoot) documentEnd = i;
                     break;
@@ -108,6 +113,7 @@ public static class HoconSyntaxCheck
             i++;
         }
 
+        if (frames.Peek().MissingValue) return InputProblem.At(text, text.Length, "a separator without a value after it");
         if (frames.Peek() is { Open: >= 0 } unclosed)
         {
             var opener = InputProblem.At(text, unclosed.Open, "");
@@ -128,16 +134,23 @@ public static class HoconSyntaxCheck
 
         public bool Separator { get; set; }
 
+        private bool _value;
+
+        /// <summary>A field whose '=' has nothing after it yet.</summary>
+        public bool MissingValue => Separator && !_value;
+
         /// <summary>A key before the separator, a value after it.</summary>
         public void Content()
         {
             if (!Separator) Key = true;
+            else _value = true;
         }
 
         public void EndField()
         {
             Key = false;
             Separator = false;
+            _value = false;
         }
     }
 

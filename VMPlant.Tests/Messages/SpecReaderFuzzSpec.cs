@@ -107,7 +107,8 @@ public sealed class SpecReaderFuzzSpec(ITestOutputHelper output)
 
     /// <summary>Any text, including quotes, backslashes, dollars, braces and non-ASCII (but no control characters).</summary>
     private static readonly Gen<string> AnyText = Gen.String[Gen.Char[' ', '\u07ff'].Where(c => !Excerpt.IsUnsafe(c)), 0, 40]
-        .Where(t => t != "null");
+        // Whitespace-only strings are left out: Akka's tree cannot tell "  " from the spacing between tokens (see the report).
+        .Where(t => t != "null" && (t.Length == 0 || !string.IsNullOrWhiteSpace(t)));
 
     private static readonly Gen<string> ArgValue = Gen.Frequency(
         (4, AnyText.Where(t => t.Length == 0 || t[0] is not '[' and not '{')),

@@ -30,7 +30,7 @@ public sealed class StrictInputSpec : IDisposable
     public void Inputs_that_hang_akkas_parser_are_refused_with_their_position(string text)
     {
         var error = Refused(text);
-        Assert.Matches(@"line \d+, column \d+: ('[=:]' inside a list|.*closes the|'\]' without|a second '[=:]' in one field|'=' without a key|'.' is reserved in unquoted HOCON text)", error.Message);
+        Assert.Matches(@"line \d+, column \d+: ('[=:]' inside a list|.*closes the|'\]' without|a second '[=:]' in one field|'=' without a key|'.' is reserved in unquoted HOCON text|'\{' where a key belongs)", error.Message);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class StrictInputSpec : IDisposable
     }
 
     [Theory]
-    [InlineData("{{{{", "is never closed")]
+    [InlineData("{{{{", "'{' where a key belongs")]
     [InlineData("x = [ y = 1 ]", "'=' inside a list")]
     [InlineData("vmplant.node.port = 4053 }", "without a matching")]
     public void Config_files_are_prescanned_like_specs(string text, string problem)
