@@ -21,6 +21,7 @@ public sealed record ActionOutput(int ExitCode, double Seconds, string Stdout, s
 /// <summary>What a real guest reported about itself when it booted (see vmplant-init), and its console's last lines.</summary>
 public sealed record GuestReport(double BootSeconds, ImmutableArray<string> Facts, string ConsoleTail);
 
+/// <summary>A VM as the shop knows it; also the answer to <see cref="ShowVm"/>.</summary>
 public sealed record VmInfo(
     string VmId,
     string Name,
@@ -30,7 +31,7 @@ public sealed record VmInfo(
     string ImageId,
     ImmutableArray<PerformedAction> Actions,
     DateTimeOffset CreatedAt,
-    GuestReport? Guest = null)
+    GuestReport? Guest = null) : IVmPlantMessage
 {
     /// <summary>The caller that created the VM (see <see cref="Caller"/>); null: created anonymously.</summary>
     public string? Owner { get; init; }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VMPlant.Messages.Serialization;
 
 namespace VMPlant.Actors.Serialization;
 

@@ -1,72 +1,48 @@
-using System.Collections.Frozen;
-using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Akka.Actor;
-using Akka.Serialization;
-using VMPlant.Messages;
+using VMPlant.Actors.Plant;
+using VMPlant.Actors.Shop;
+using VMPlant.Messages.Serialization;
 
 namespace VMPlant.Actors.Serialization;
 
 /// <summary>
-/// VMPlant's wire and journal format: UTF-8 JSON with an explicit, stable manifest per type
-/// ("TypeName" for messages, "TypeName@vN" for events). Type names never leave the process, so a
-/// renamed namespace cannot break a journal, and unknown manifests fail loudly instead of guessing.
+/// A node's serializer: every message (as <see cref="VmPlantMessageSerializer"/> writes them, so clients that know
+/// only VMPlant.Messages read the same bytes) plus journal events and snapshots, whose manifests carry a schema
+/// version ("TypeName@vN"). Old versions are read through <see cref="EventUpcasters"/>.
 /// </summary>
-public sealed class VmPlantSerializer : SerializerWithStringManifest
+public sealed class VmPlantSerializer(ExtendedActorSystem system) : VmPlantMessageSerializer(system, JournalManifests)
 {
-    public const int SerializerId = 4711;
-
-    private readonly JsonSerializerOptions _options;
-    private readonly FrozenDictionary<string, Type> _typesByManifest;
-    private readonly FrozenDictionary<Type, string> _manifestsByType;
-
-    public VmPlantSerializer(ExtendedActorSystem system) : base(system)
+    /// <summary>Journal payloads by manifest; bump a version (and add an upcaster) when a field changes meaning.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> JournalManifests = new Dictionary<string, Type>
     {
-        _options = new JsonSerializerOptions
-        {
-            Converters = { new JsonStringEnumConverter(), new ActorRefJsonConverter(system) },
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        };
-        var types = ContractTypes().ToList();
-        _manifestsByType = types.ToFrozenDictionary(t => t, ManifestOf);
-        _typesByManifest = types.ToFrozenDictionary(ManifestOf, t => t);
-    }
+        // Shop events and snapshot.
+        ["RequestAccepted@v1"] = typeof(RequestAccepted),
+        ["RequestFailed@v1"] = typeof(RequestFailed),
+        ["RequestCompleted@v1"] = typeof(RequestCompleted),
+        ["RequestAwarded@v1"] = typeof(RequestAwarded),
+        ["VmConfigured@v1"] = typeof(VmConfigured),
+        ["VmDeleted@v1"] = typeof(VmDeleted),
+        ["ShopSnapshot@v1"] = typeof(ShopSnapshot),
+        // Plant events and snapshot.
+        ["VmReserved@v1"] = typeof(VmReserved),
+        ["VmBuilt@v1"] = typeof(VmBuilt),
+        ["VmBuildFailed@v1"] = typeof(VmBuildFailed),
+        ["VmReconfigured@v1"] = typeof(VmReconfigured),
+        ["VmRemoved@v1"] = typeof(VmRemoved),
+        ["VmLost@v1"] = typeof(VmLost),
+        ["ImagePublished@v2"] = typeof(ImagePublished),
+        ["ImageHit@v1"] = typeof(ImageHit),
+        ["ImageEvicted@v1"] = typeof(ImageEvicted),
+        ["PlantSnapshot@v1"] = typeof(PlantSnapshot),
+    };
 
-    public override int Identifier => SerializerId;
-
-    public override string Manifest(object o) =>
-        _manifestsByType.TryGetValue(o.GetType(), out var manifest)
-            ? manifest
-            : throw new ArgumentException($"{o.GetType().FullName} is not a VMPlant contract type; it cannot be serialized by {nameof(VmPlantSerializer)}");
-
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), _options);
-
-    public override object FromBinary(byte[] bytes, string manifest)
+    protected override object FromUnknownManifest(byte[] bytes, string manifest)
     {
-        if (_typesByManifest.TryGetValue(manifest, out var type))
-            return JsonSerializer.Deserialize(bytes, type, _options)
-                   ?? throw new SerializationException($"payload for manifest '{manifest}' is null");
-
         if (EventUpcasters.TryUpcast(manifest, bytes, out var currentManifest, out var upcast)
-            && _typesByManifest.TryGetValue(currentManifest, out var currentType))
-            return upcast.Deserialize(currentType, _options)
+            && TypesByManifest.TryGetValue(currentManifest, out var currentType))
+            return upcast.Deserialize(currentType, Options)
                    ?? throw new SerializationException($"upcast payload for manifest '{manifest}' is null");
-
-        throw new SerializationException($"unknown VMPlant manifest '{manifest}': this node is older than the sender or journal");
+        return base.FromUnknownManifest(bytes, manifest);
     }
-
-    /// <summary>Every concrete message and event type the serializer owns.</summary>
-    internal static IEnumerable<Type> ContractTypes() =>
-        new[] { typeof(IVmPlantMessage).Assembly, typeof(IVmPlantEvent).Assembly }
-            .SelectMany(a => a.GetTypes())
-            .Where(t => t is { IsAbstract: false, IsInterface: false }
-                        && (typeof(IVmPlantMessage).IsAssignableFrom(t) || typeof(IVmPlantEvent).IsAssignableFrom(t)
-                            || typeof(IVmPlantSnapshot).IsAssignableFrom(t)));
-
-    internal static string ManifestOf(Type type) =>
-        type.GetCustomAttribute<EventVersionAttribute>() is { } version ? $"{type.Name}@v{version.Version}" : type.Name;
 }
-
-public sealed class SerializationException(string message) : Exception(message);

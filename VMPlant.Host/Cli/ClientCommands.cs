@@ -5,6 +5,7 @@ using VMPlant.Actors.Domain;
 using VMPlant.Host.Configuration;
 using VMPlant.Host.Node;
 using VMPlant.Messages;
+using VMPlant.Messages.Specs;
 
 namespace VMPlant.Host.Cli;
 
@@ -16,38 +17,48 @@ public static class ClientCommands
         var spec = new Argument<string>("spec") { Description = "VM spec file (HOCON)" };
         var requestId = new Option<string?>("--request-id") { Description = "Idempotency key: resending the same id returns the first outcome" };
         var create = new Command("create", "Create a VM from a spec and print where and how it was built") { spec, requestId };
-        create.SetAction((parse, _) => Run(parse, () =>
-            new CreateVm(parse.GetValue(requestId) ?? Guid.NewGuid().ToString("N"), VmSpecParser.ParseFile(parse.GetValue(spec)!))));
+        create.SetAction((parse, _) => Run(parse, input =>
+            new CreateVm(input.RequestId(parse.GetValue(requestId)), VmSpecParser.ParseFile(parse.GetValue(spec)!, input.Limits))));
 
         var estimateSpec = new Argument<string>("spec") { Description = "VM spec file (HOCON)" };
         var estimate = new Command("estimate", "Collect every plant's bid for a spec without creating anything") { estimateSpec };
-        estimate.SetAction((parse, _) => Run(parse, () => new EstimateVm(VmSpecParser.ParseFile(parse.GetValue(estimateSpec)!))));
+        estimate.SetAction((parse, _) => Run(parse, input => new EstimateVm(VmSpecParser.ParseFile(parse.GetValue(estimateSpec)!, input.Limits))));
 
         var vm = new Argument<string>("vm") { Description = "VM id" };
         var actions = new Argument<string>("actions") { Description = "HOCON file with `actions = [...]`" };
         var configureRequestId = new Option<string?>("--request-id") { Description = "Idempotency key" };
         var configure = new Command("configure", "Perform further actions on an existing VM") { vm, actions, configureRequestId };
-        configure.SetAction((parse, _) => Run(parse, () => new ConfigureVm(
-            parse.GetValue(configureRequestId) ?? Guid.NewGuid().ToString("N"),
+        configure.SetAction((parse, _) => Run(parse, input => new ConfigureVm(
+            input.RequestId(parse.GetValue(configureRequestId)),
             parse.GetValue(vm)!,
-            VmSpecParser.ParseActions(File.ReadAllText(parse.GetValue(actions)!), parse.GetValue(actions)!))));
+            VmSpecParser.ParseActionsFile(parse.GetValue(actions)!, input.Limits))));
 
         var where = new Option<string[]>("--where") { Description = "key=value filter (plant, name, state, kind, action, image, id); repeatable" };
         var list = new Command("list", "List VMs, optionally filtered by attributes") { where };
-        list.SetAction((parse, _) => Run(parse, () => new ListVms(ParseFilters(parse.GetValue(where) ?? []))));
+        list.SetAction((parse, _) => Run(parse, _ => new ListVms(ParseFilters(parse.GetValue(where) ?? []))));
 
         var showVm = new Argument<string>("vm") { Description = "VM id" };
         var show = new Command("show", "Show one VM") { showVm };
-        show.SetAction((parse, _) => Run(parse, () => new ShowVm(parse.GetValue(showVm)!)));
+        show.SetAction((parse, _) => Run(parse, _ => new ShowVm(parse.GetValue(showVm)!)));
 
         var destroyVm = new Argument<string>("vm") { Description = "VM id" };
         var destroy = new Command("destroy", "Destroy a VM: its domain and disk go away and its capacity returns") { destroyVm };
-        destroy.SetAction((parse, _) => Run(parse, () => new DestroyVm(parse.GetValue(destroyVm)!)));
+        destroy.SetAction((parse, _) => Run(parse, _ => new DestroyVm(parse.GetValue(destroyVm)!)));
 
         var plants = new Command("plants", "Show every plant: capacity, VMs and cached golden images");
-        plants.SetAction((parse, _) => Run(parse, () => ListPlants.Instance));
+        plants.SetAction((parse, _) => Run(parse, _ => ListPlants.Instance));
 
         return [create, estimate, configure, list, show, destroy, plants];
+    }
+
+    /// <summary>What building a request may read from the node's configuration.</summary>
+    private sealed record RequestInput(InputLimits Limits)
+    {
+        /// <summary>The given request id, checked, or a fresh one.</summary>
+        public string RequestId(string? given) =>
+            given is null ? Guid.NewGuid().ToString("N")
+            : RequestIds.Problem(given, Limits.RequestIdLength) is { } problem ? throw new FormatException($"--request-id: {problem}")
+            : given;
     }
 
     private static ImmutableArray<VmFilter> ParseFilters(IEnumerable<string> filters) => filters.Select(f =>
@@ -58,52 +69,47 @@ public static class ClientCommands
         return new VmFilter(parts[0].Trim(), parts[1].Trim());
     }).ToImmutableArray();
 
-    /// <summary>Builds the request (validating input before anything is sent), asks the shop, prints the answer.</summary>
-    private static async Task<int> Run(ParseResult parse, Func<IVmPlantMessage> request)
+    /// <summary>
+    /// Builds the request (validating input before anything is sent), asks the shop, prints the answer. Every error is
+    /// one line on stderr with the exit code the README gives; with --json, stdout also carries exactly one JSON
+    /// document (the answer, or {"error", "exitCode"}).
+    /// </summary>
+    private static async Task<int> Run(ParseResult parse, Func<RequestInput, IVmPlantMessage> request)
     {
-        var json = parse.GetValue(CommonOptions.Json);
+        var output = new CliOutput(parse.GetValue(CommonOptions.Json));
         IVmPlantMessage message;
         Config config;
         try
         {
-            message = request();
+            config = NodeConfig.Load(parse.GetValue(CommonOptions.Config));
+            var limits = InputLimits.FromConfig(config);
+            message = request(new RequestInput(limits));
             if (message is CreateVm create) VmSpecValidator.EnsureValid(create.Spec);
             if (message is EstimateVm estimate) VmSpecValidator.EnsureValid(estimate.Spec);
-            config = NodeConfig.Load(parse.GetValue(CommonOptions.Config));
         }
         catch (Exception e) when (e is SpecValidationException or ConfigurationException or IOException or FormatException)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            return await output.ErrorAsync(ExitCodes.BadInput, e.Message);
         }
 
-        // Akka's default logger writes to Console.Out, also while the client system shuts down: send it to stderr so
-        // stdout carries the answer alone (one JSON document with --json).
-        var stdout = Console.Out;
-        Console.SetOut(Console.Error);
         try
         {
             await using var client = await VmPlantClient.ConnectAsync(config, parse.GetValue(CommonOptions.Node));
             var answer = await client.AskAsync(message);
-            var text = json ? Output.ToJson(answer) : Output.Render(answer);
-            if (Output.IsRefusal(answer) && !json) await Console.Error.WriteLineAsync(text);
-            else await stdout.WriteLineAsync(text);
-            return Output.IsRefusal(answer) ? ExitCodes.Refused : ExitCodes.Ok;
+            return await output.AnswerAsync(answer);
+        }
+        catch (Exception e) when (e is ConfigurationException or RequestTooLargeException)
+        {
+            // Nothing was sent: e.g. vmplant.tls names a certificate that cannot be loaded, or the request exceeds a frame.
+            return await output.ErrorAsync(ExitCodes.BadInput, e.Message);
         }
         catch (NodeUnreachableException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return ExitCodes.Unreachable;
+            return await output.ErrorAsync(ExitCodes.Unreachable, e.Message);
         }
-        catch (ConfigurationException e)
+        catch (RequestTimedOutException e)
         {
-            // e.g. vmplant.tls names a certificate that cannot be loaded: nothing was sent.
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        finally
-        {
-            Console.SetOut(stdout);
+            return await output.ErrorAsync(ExitCodes.NoAnswer, e.Message);
         }
     }
 }

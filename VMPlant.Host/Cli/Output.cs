@@ -27,7 +27,7 @@ public static class Output
         VmList list => VmTable(list),
         VmDestroyed destroyed => $"destroyed {destroyed.VmId} on {destroyed.Plant}",
         PlantList plants => PlantTable(plants),
-        VmNotFound missing => $"error: no VM named {missing.VmId}",
+        VmNotFound missing => $"error: no VM named {VMPlant.Messages.Specs.Excerpt.Of(missing.VmId, 80)}",
         RequestRejected rejected => $"error: {rejected.Reason}",
         _ => answer.ToString() ?? "",
     };

@@ -30,9 +30,20 @@ public static class ServeCommand
             {
                 node = VmPlantNode.Start(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides, parse.GetValue(real) ? NodeConfig.RealPresetPath : null));
             }
-            catch (Exception e) when (e is ConfigurationException or IOException or VMPlant.Actors.Domain.SpecValidationException)
+            catch (Exception e) when (e is DataDirectoryInUseException or PortInUseException)
             {
-                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                await Console.Error.WriteLineAsync($"error: {VMPlant.Messages.Specs.Excerpt.Line(e.Message, 1000)}");
+                return ExitCodes.Refused;
+            }
+            catch (Exception e) when (e is ConfigurationException or IOException or SpecValidationException)
+            {
+                await Console.Error.WriteLineAsync($"error: {VMPlant.Messages.Specs.Excerpt.Line(e.Message, 1000)}");
+                return ExitCodes.BadInput;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Still one line: what failed and why, not a stack trace.
+                await Console.Error.WriteLineAsync($"error: the node could not start: {e.GetType().Name}: {VMPlant.Messages.Specs.Excerpt.Line(e.Message, 1000)}");
                 return ExitCodes.BadInput;
             }
             var address = Akka.Cluster.Cluster.Get(node.System).SelfAddress;

@@ -20,17 +20,16 @@ public static class NodeConfig
     public static string RealPresetPath => Path.Combine(AppContext.BaseDirectory, "hocon", "real.conf");
 
     /// <param name="preset">A shipped preset layered between the defaults and the operator's file (e.g. <see cref="RealPresetPath"/>).</param>
+    /// <exception cref="ConfigurationException">The operator's file is missing, special, too large or not strict HOCON; one line.</exception>
     public static Config Load(string? operatorFile = null, IEnumerable<string>? overrides = null, string? preset = null)
     {
-        if (operatorFile is not null && !File.Exists(operatorFile))
-            throw new ConfigurationException($"configuration file {operatorFile} does not exist");
         var text = new List<string>
         {
             File.ReadAllText(DefaultsPath), Set("vmplant.config-dir", ConfigDirectory(operatorFile)),
             Set("vmplant.hocon-dir", Path.GetDirectoryName(DefaultsPath)!),
         };
         if (preset is not null) text.Add(File.ReadAllText(preset));
-        if (operatorFile is not null) text.Add(File.ReadAllText(operatorFile));
+        if (operatorFile is not null) text.Add(ReadOperatorFile(operatorFile));
         text.AddRange(EnvironmentOverrides());
         text.AddRange(overrides ?? []);
         Config config;
@@ -38,9 +37,10 @@ public static class NodeConfig
         {
             config = ConfigurationFactory.ParseString(string.Join("\n", text));
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new ConfigurationException($"configuration ({operatorFile ?? DefaultsPath} over the defaults) is not valid HOCON: {e.Message}");
+            throw new ConfigurationException(
+                $"configuration ({Excerpt.Of(operatorFile ?? DefaultsPath, 120)} over the defaults) is not valid HOCON: {Excerpt.Line(e.Message, 300)}");
         }
         return WithShopPersistence(config)
             .WithFallback(SqlPersistence.DefaultConfiguration)
@@ -48,6 +48,30 @@ public static class NodeConfig
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
             // Cluster clients wrap requests in pub-sub envelopes; their serializer binding lives in the pub-sub defaults.
             .WithFallback(DistributedPubSub.DefaultConfig());
+    }
+
+    /// <summary>
+    /// An operator's file, read in bounded time and memory and pre-scanned strictly (as specs are) before Akka's
+    /// parser sees it: that parser accepts '{{{{' and loops forever on 'x = [ y = 1 ]'. The limits are the defaults'
+    /// (the file cannot raise the bound on its own reading).
+    /// </summary>
+    private static string ReadOperatorFile(string path)
+    {
+        var limits = InputLimits.Default;
+        string text;
+        try
+        {
+            text = InputFile.ReadText(path, limits.ConfigBytes, "vmplant.limits.config-bytes");
+        }
+        catch (InputFileException e)
+        {
+            throw new ConfigurationException($"configuration file {e.Message}");
+        }
+        if (HoconSyntaxCheck.FindProblem(text, limits.NestingDepth) is { } problem)
+            throw new ConfigurationException($"configuration file {Excerpt.Of(path, 120)}: {problem}");
+        if (text.Contains("${?", StringComparison.Ordinal))
+            throw new ConfigurationException($"configuration file {Excerpt.Of(path, 120)}: optional substitutions (${{?...}}) are not supported; use the VMPLANT_* environment variables");
+        return text;
     }
 
     /// <summary>
@@ -185,7 +209,18 @@ public static class NodeConfig
     /// <summary>A HOCON line that sets <paramref name="path"/> to a quoted string value.</summary>
     public static string Set(string path, string value) => $"{path} = {Quote(value)}";
 
-    private static string Quote(string value) => $"\"{value.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"";
+    private static string Quote(string value)
+    {
+        // A JSON string: environment values may hold any character, and none may end the string early.
+        var escaped = new System.Text.StringBuilder("\"");
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\') escaped.Append('\\').Append(c);
+            else if (char.IsControl(c)) escaped.Append($"\\u{(int)c:x4}");
+            else escaped.Append(c);
+        }
+        return escaped.Append('"').ToString();
+    }
 
     public static string Set(string path, int value) => $"{path} = {value}";
 }

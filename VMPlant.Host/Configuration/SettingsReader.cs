@@ -6,33 +6,38 @@ using VMPlant.Actors.Shop;
 using VMPlant.Host.Node;
 using VMPlant.Libvirt;
 using VMPlant.Libvirt.Qemu;
+using VMPlant.Messages.Specs;
 
 namespace VMPlant.Host.Configuration;
 
 /// <summary>Reads the vmplant.* section of a node's HOCON into typed settings, failing with the offending key.</summary>
 public static class SettingsReader
 {
-    public static NodeSettings Node(Config config)
+    public static NodeSettings Node(Config config) => Setting.In("vmplant.node", () => ReadNode(config));
+
+    private static NodeSettings ReadNode(Config config)
     {
         var node = config.GetConfig("vmplant.node");
         return new NodeSettings(
-            node.GetString("hostname"),
-            node.GetInt("port"),
-            node.GetStringList("roles").ToImmutableArray(),
-            Path.GetFullPath(node.GetString("data-dir")),
-            node.GetStringList("seed-nodes").ToImmutableArray());
+            Setting.String(node, "hostname"),
+            Setting.Int(node, "port"),
+            Setting.StringList(node, "roles").ToImmutableArray(),
+            Path.GetFullPath(Setting.String(node, "data-dir")),
+            Setting.StringList(node, "seed-nodes").ToImmutableArray());
     }
 
-    public static ShopSettings Shop(Config config)
+    public static ShopSettings Shop(Config config) => Setting.In("vmplant.shop", () => ReadShop(config));
+
+    private static ShopSettings ReadShop(Config config)
     {
         var shop = config.GetConfig("vmplant.shop");
         return new ShopSettings(
-            shop.GetTimeSpan("bid-timeout"),
-            shop.GetTimeSpan("award-timeout"),
-            shop.GetTimeSpan("status-timeout"),
-            shop.GetTimeSpan("plant-discovery"),
-            shop.GetTimeSpan("plant-wait"),
-            config.GetInt("vmplant.persistence.snapshot-every"),
+            Setting.TimeSpan(shop, "bid-timeout"),
+            Setting.TimeSpan(shop, "award-timeout"),
+            Setting.TimeSpan(shop, "status-timeout"),
+            Setting.TimeSpan(shop, "plant-discovery"),
+            Setting.TimeSpan(shop, "plant-wait"),
+            Setting.Int(config, "vmplant.persistence.snapshot-every"),
             ShopPlugin(shop, "journal-plugin", NodeConfig.ShopJournalPlugin),
             ShopPlugin(shop, "snapshot-plugin", NodeConfig.ShopSnapshotPlugin));
     }
@@ -42,60 +47,60 @@ public static class SettingsReader
     {
         var explicitId = shop.GetString(key, "") ?? "";
         if (explicitId.Length > 0) return explicitId;
-        return string.IsNullOrWhiteSpace(shop.GetString("persistence.connection-string", "")) ? "" : shopSql;
+        return string.IsNullOrWhiteSpace(Setting.String(shop, "persistence.connection-string", "")) ? "" : shopSql;
     }
 
     public static IReadOnlyList<PlantSettings> Plants(Config config)
     {
         var defaults = config.GetConfig("vmplant.plant-defaults");
         var dataDir = Node(config).DataDir;
-        var configDir = config.GetString("vmplant.config-dir");
-        var snapshotEvery = config.GetInt("vmplant.persistence.snapshot-every");
-        var plants = config.GetValue("vmplant.plants").GetArray()
-            .Select(v => new Config(new Akka.Configuration.Hocon.HoconRoot(v)).WithFallback(defaults))
-            .Select(p => Plant(p, dataDir, configDir, snapshotEvery))
+        var configDir = Setting.String(config, "vmplant.config-dir");
+        var snapshotEvery = Setting.Int(config, "vmplant.persistence.snapshot-every");
+        var plants = ObjectItems(config.GetValue("vmplant.plants"), "vmplant.plants")
+            .Select(p => p.WithFallback(defaults))
+            .Select(p => Setting.In("vmplant.plants", () => Plant(p, dataDir, configDir, snapshotEvery)))
             .ToList();
         var duplicate = plants.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw new ConfigurationException($"vmplant.plants: plant name '{duplicate.Key}' is used more than once");
+            throw new ConfigurationException($"vmplant.plants: plant name {Excerpt.Of(duplicate.Key)} is used more than once");
         return plants;
     }
 
     private static PlantSettings Plant(Config plant, string dataDir, string configDir, int snapshotEvery)
     {
-        var name = plant.GetString("name") ?? throw new ConfigurationException("vmplant.plants: every plant needs a name");
+        var name = Setting.String(plant, "name");
         if (!LibvirtNames.IsSafe(name))
-            throw new ConfigurationException($"vmplant.plants: plant name '{name}' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new ConfigurationException($"vmplant.plants: plant name {Excerpt.Of(name)} must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         var cache = plant.GetConfig("cache");
         return new PlantSettings(
             name,
-            plant.GetString("uri"),
-            new TestNodeSize(plant.GetInt("test-node.cpus"), plant.GetLong("test-node.memory-mib"), plant.GetLong("test-node.pool-gib")),
-            plant.GetString("pool"),
-            plant.GetString("domain-type"),
-            new CostModel(plant.GetDouble("clone-cost"), plant.GetDouble("load-weight")),
-            plant.GetDouble("cpu-overcommit"),
-            plant.GetLong("reserved-memory-mib"),
-            plant.GetLong("base-image-gib"),
-            plant.GetDouble("action-time-scale"),
+            Setting.String(plant, "uri"),
+            new TestNodeSize(Setting.Int(plant, "test-node.cpus"), Setting.Long(plant, "test-node.memory-mib"), Setting.Long(plant, "test-node.pool-gib")),
+            Setting.String(plant, "pool"),
+            Setting.String(plant, "domain-type"),
+            new CostModel(Setting.Double(plant, "clone-cost"), Setting.Double(plant, "load-weight")),
+            Setting.Double(plant, "cpu-overcommit"),
+            Setting.Long(plant, "reserved-memory-mib"),
+            Setting.Long(plant, "base-image-gib"),
+            Setting.Double(plant, "action-time-scale"),
             new CachePolicy(
-                ParsePublishRule(name, cache.GetString("publish")),
-                cache.GetDouble("min-saved-cost"),
-                cache.GetInt("max-images"),
-                cache.GetLong("max-gib") << 30,
-                cache.GetBoolean("publish-core", true)),
-            plant.GetValue("seed-images").GetArray().Select(v => Seed(new Config(new Akka.Configuration.Hocon.HoconRoot(v)), configDir, name)).ToImmutableArray(),
-            ParseOrphanPolicy(name, plant.GetString("orphans")),
+                ParsePublishRule(name, Setting.String(cache, "publish")),
+                Setting.Double(cache, "min-saved-cost"),
+                Setting.Int(cache, "max-images"),
+                Setting.Long(cache, "max-gib") << 30,
+                Setting.Boolean(cache, "publish-core", true)),
+            ObjectItems(plant.GetValue("seed-images"), $"plant {name}: seed-images").Select(v => Seed(v, configDir, name)).ToImmutableArray(),
+            ParseOrphanPolicy(name, Setting.String(plant, "orphans")),
             dataDir,
             snapshotEvery,
-            plant.GetBoolean("test-node-durable", true),
+            Setting.Boolean(plant, "test-node-durable", true),
             Real(plant, name, configDir));
     }
 
     /// <summary>backend = qemu: the plant boots real guests and performs actions on their disks; record: actions are only recorded.</summary>
     private static RealVmSettings? Real(Config plant, string name, string configDir)
     {
-        var backend = plant.GetString("backend", "record");
+        var backend = Setting.String(plant, "backend", "record");
         if (backend == "record") return null;
         if (backend != "qemu")
             throw new ConfigurationException($"plant {name}: backend must be record or qemu, not '{backend}'");
@@ -112,15 +117,37 @@ public static class SettingsReader
                 real.GetStringList("copy-from").Select(d => Path.GetFullPath(Path.Combine(configDir, d))).ToImmutableArray()));
     }
 
+    /// <summary>
+    /// The objects of a HOCON list. Akka reads <c>[ ]</c> as a list holding one empty value: empty items are skipped;
+    /// anything else that is not an object is refused with the key's path.
+    /// </summary>
+    private static IEnumerable<Config> ObjectItems(Akka.Configuration.Hocon.HoconValue? list, string path)
+    {
+        if (list is null || list.Values.Count == 0) return [];
+        if (!list.IsArray()) throw new ConfigurationException($"{path}: expected a list of objects");
+        var items = new List<Config>();
+        foreach (var item in list.GetArray())
+        {
+            if (item.Values.Count == 0 || item.Values.All(v => v is Akka.Configuration.Hocon.HoconLiteral { Value: var text } && string.IsNullOrWhiteSpace(text)))
+                continue;
+            if (!item.IsObject()) throw new ConfigurationException($"{path}: expected a list of objects, found {Excerpt.Of(item.ToString(), 40)}");
+            items.Add(new Config(new Akka.Configuration.Hocon.HoconRoot(item)));
+        }
+        return items;
+    }
+
     private static SeedImage Seed(Config seed, string configDir, string plant)
     {
-        var spec = Path.GetFullPath(Path.Combine(configDir, seed.GetString("spec")));
-        var upTo = seed.GetStringList("up-to").ToImmutableArray();
+        var specPath = Setting.String(seed, "spec", "");
+        if (string.IsNullOrWhiteSpace(specPath))
+            throw new ConfigurationException($"plant {plant}: a seed image needs spec = \"FILE\"");
+        var spec = Path.GetFullPath(Path.Combine(configDir, specPath));
+        var upTo = Setting.StringList(seed, "up-to").ToImmutableArray();
         var parsed = VmSpecParser.ParseFile(spec);
         var unknown = upTo.FirstOrDefault(id => parsed.Actions.All(a => a.Id != id));
         if (unknown is not null)
-            throw new ConfigurationException($"plant {plant}: seed image from {spec} names action '{unknown}', which that spec does not have");
-        var qcow2 = seed.GetString("qcow2", "") is { Length: > 0 } file ? Path.GetFullPath(Path.Combine(configDir, file)) : null;
+            throw new ConfigurationException($"plant {plant}: seed image from {spec} names action {Excerpt.Of(unknown)}, which that spec does not have");
+        var qcow2 = Setting.String(seed, "qcow2", "") is { Length: > 0 } file ? Path.GetFullPath(Path.Combine(configDir, file)) : null;
         return new SeedImage(parsed, upTo, qcow2);
     }
 
@@ -128,7 +155,7 @@ public static class SettingsReader
     {
         "keep" => OrphanPolicy.Keep,
         "remove" => OrphanPolicy.Remove,
-        _ => throw new ConfigurationException($"plant {plant}: orphans must be keep or remove, not '{value}'"),
+        _ => throw new ConfigurationException($"plant {plant}: orphans must be keep or remove, not {Excerpt.Of(value)}"),
     };
 
     private static PublishRule ParsePublishRule(string plant, string value) => value switch
@@ -136,7 +163,7 @@ public static class SettingsReader
         "always" => PublishRule.Always,
         "never" => PublishRule.Never,
         "when-worth-it" => PublishRule.WhenWorthIt,
-        _ => throw new ConfigurationException($"plant {plant}: cache.publish must be always, never or when-worth-it, not '{value}'"),
+        _ => throw new ConfigurationException($"plant {plant}: cache.publish must be always, never or when-worth-it, not {Excerpt.Of(value)}"),
     };
 }
 

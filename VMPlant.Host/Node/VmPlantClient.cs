@@ -7,6 +7,7 @@ using Akka.Configuration;
 using VMPlant.Host.Configuration;
 using VMPlant.Host.Security;
 using VMPlant.Messages;
+using VMPlant.Messages.Specs;
 
 namespace VMPlant.Host.Node;
 
@@ -14,21 +15,30 @@ namespace VMPlant.Host.Node;
 /// Talks to a VMPlant cluster from outside it, through the cluster-client receptionist of a node's edge
 /// (<see cref="EdgeNode"/>): the path the CLI uses and the one any other actor system can copy. Messages are the
 /// records in VMPlant.Messages. With TLS on, the client presents vmplant.client.tls's certificate (else vmplant.tls's).
+/// Every failure is a one-line exception that says what is wrong: a bad address, nothing listening, a listener that
+/// is not a VMPlant node, a request too large for a frame, or no answer in time (with the request id to ask again).
 /// </summary>
 public sealed class VmPlantClient : IAsyncDisposable
 {
+    /// <summary>Room left in a frame for the envelopes around a request (cluster-client Send, remoting headers).</summary>
+    public const int EnvelopeBytes = 2048;
+
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+
     private readonly ActorSystem _system;
     private readonly IActorRef _clusterClient;
     private readonly ImmutableArray<string> _contactPoints;
     private readonly X509Certificate2? _signer;
+    private readonly long _maxMessageBytes;
 
-    private VmPlantClient(ActorSystem system, IActorRef clusterClient, ImmutableArray<string> contactPoints, TimeSpan timeout, TimeSpan retryInterval,
-        X509Certificate2? signer)
+    private VmPlantClient(ActorSystem system, IActorRef clusterClient, ImmutableArray<string> contactPoints, TimeSpan timeout,
+        TimeSpan retryInterval, long maxMessageBytes, X509Certificate2? signer)
     {
         _system = system;
         _signer = signer;
         _clusterClient = clusterClient;
         _contactPoints = contactPoints;
+        _maxMessageBytes = maxMessageBytes;
         Timeout = timeout;
         RetryInterval = retryInterval;
     }
@@ -39,32 +49,48 @@ public sealed class VmPlantClient : IAsyncDisposable
     public TimeSpan RetryInterval { get; }
 
     /// <summary>Starts a small client actor system on a free loopback port; <paramref name="contactPoints"/> overrides the config's.</summary>
+    /// <exception cref="ConfigurationException">A contact point or client setting is malformed.</exception>
+    /// <exception cref="NodeUnreachableException">Nothing usable answers at any contact point.</exception>
     public static async Task<VmPlantClient> ConnectAsync(Config nodeConfig, IReadOnlyList<string>? contactPoints = null)
     {
         nodeConfig = WithClientCertificate(nodeConfig);
-        var contacts = (contactPoints is { Count: > 0 } ? contactPoints : [.. nodeConfig.GetStringList("vmplant.client.contact-points")])
+        var fromFlags = contactPoints is { Count: > 0 };
+        var contacts = (fromFlags
+                ? contactPoints!.ToImmutableArray()
+                : ClientSettings.StringList(nodeConfig, "vmplant.client.contact-points").ToImmutableArray())
             .Select(contact => TransportSecurity.WithProtocol(contact, nodeConfig))
             .ToImmutableArray();
-        var timeout = nodeConfig.GetTimeSpan("vmplant.client.request-timeout");
-        var retryInterval = nodeConfig.GetTimeSpan("vmplant.client.retry-interval", TimeSpan.FromSeconds(5));
-        await EnsureReachableAsync(contacts);
+        var paths = ClientSettings.ContactPaths(contacts, fromFlags ? "--node" : "vmplant.client.contact-points (or VMPLANT_CONTACT_POINTS)");
+        var timeout = ClientSettings.Duration(nodeConfig, "vmplant.client.request-timeout", TimeSpan.FromSeconds(30));
+        var retryInterval = ClientSettings.Duration(nodeConfig, "vmplant.client.retry-interval", TimeSpan.FromSeconds(5));
+        var maxFrame = ClientSettings.Bytes(nodeConfig, "akka.remote.dot-netty.tcp.maximum-frame-size", 128_000);
+        await EnsureListeningAsync(paths);
 
-        var hostname = nodeConfig.GetString("vmplant.node.hostname");
+        var hostname = nodeConfig.GetString("vmplant.node.hostname", "127.0.0.1");
         var logLevel = nodeConfig.GetString("vmplant.client.loglevel", "WARNING");
         var config = ConfigurationFactory.ParseString($"""
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp.port = 0
             akka.remote.dot-netty.tcp.hostname = "{hostname}"
             akka.loglevel = {logLevel}
-            akka.stdout-loglevel = {logLevel}
+            akka.stdout-loglevel = OFF
+            akka.loggers = ["{typeof(StandardErrorLogger).AssemblyQualifiedName}"]
             """).WithFallback(nodeConfig);
         var system = TransportSecurity.CreateSystem("vmplant-client", config, ImmutableHashSet.Create(PeerCertificates.NodeRole));
-        var settings = ClusterClientSettings.Create(system)
-            .WithInitialContacts(contacts.Select(ActorPath.Parse).ToImmutableHashSet());
+        try
+        {
+            await ProbeAsync(system, paths);
+        }
+        catch
+        {
+            await system.Terminate();
+            throw;
+        }
+        var settings = ClusterClientSettings.Create(system).WithInitialContacts(paths.ToImmutableHashSet());
         var client = system.ActorOf(ClusterClient.Props(settings), "vmplant-client");
         // With TLS on, requests that change a VM are signed with the client's certificate: the edge takes the caller from it.
         var tls = TlsSettings.Read(nodeConfig);
-        return new VmPlantClient(system, client, contacts, timeout, retryInterval, tls.Enabled ? tls.Load().Own : null);
+        return new VmPlantClient(system, client, contacts, timeout, retryInterval, maxFrame - EnvelopeBytes, tls.Enabled ? tls.Load().Own : null);
     }
 
     /// <summary>
@@ -73,8 +99,11 @@ public sealed class VmPlantClient : IAsyncDisposable
     /// <see cref="RetryInterval"/> is sent again, e.g. when it was lost with a shop node that died, until the
     /// overall deadline. The first answer to any copy wins; the shop answers every copy of a request id the same way.
     /// </summary>
+    /// <exception cref="RequestTooLargeException">The request would not fit in one remoting frame; nothing was sent.</exception>
+    /// <exception cref="RequestTimedOutException">No answer before the deadline; the outcome is unknown.</exception>
     public async Task<object> AskAsync(IVmPlantMessage request, TimeSpan? timeout = null)
     {
+        EnsureFits(request);
         var wait = timeout ?? Timeout;
         if (_signer is not null && request is IAuthorizedRequest authorized)
             request = (IVmPlantMessage)authorized.WithCredential(ClientCredential.For(authorized, _signer, DateTimeOffset.UtcNow));
@@ -91,9 +120,41 @@ public sealed class VmPlantClient : IAsyncDisposable
                 if (attempts.All(a => a.IsCompleted)) await resend;
             }
         }
-        throw new NodeUnreachableException(
-            $"no answer from VMPlant at {string.Join(", ", _contactPoints)} within {wait.TotalSeconds:0.#}s " +
-            "(the node is up but the shop did not answer: is the cluster still forming, or is the node overloaded?)");
+        var where = $"no answer from VMPlant at {string.Join(", ", _contactPoints)} within {wait.TotalSeconds:0.#}s";
+        throw new RequestTimedOutException(RequestIdOf(request) is { } id
+            ? $"{where}; the request may still be carried out. Its request id is {id}: run the same command with " +
+              $"--request-id {id} to get its outcome (the shop answers every copy of an id the same way)"
+            : $"{where} (the node is up but the shop did not answer: is the cluster still forming, or is the node overloaded?)");
+    }
+
+    private static string? RequestIdOf(IVmPlantMessage request) => request switch
+    {
+        CreateVm create => create.RequestId,
+        ConfigureVm configure => configure.RequestId,
+        _ => null,
+    };
+
+    /// <summary>A message over the frame size is dropped by remoting without a word: refuse it here, saying what is big.</summary>
+    private void EnsureFits(IVmPlantMessage request)
+    {
+        var serializer = _system.Serialization.FindSerializerFor(request);
+        var size = serializer.ToBinary(request).LongLength;
+        if (size <= _maxMessageBytes) return;
+        var actions = request switch
+        {
+            CreateVm create => create.Spec.Actions,
+            EstimateVm estimate => estimate.Spec.Actions,
+            ConfigureVm configure => configure.Actions,
+            _ => [],
+        };
+        var largest = actions.IsEmpty
+            ? ""
+            : actions.Select(a => (a.Id, Bytes: System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(a).Length)).MaxBy(a => a.Bytes) is var (id, bytes)
+                ? $"; it has {actions.Length:N0} actions, the largest is {Excerpt.Of(id, 64)} at about {bytes:N0} bytes"
+                : "";
+        throw new RequestTooLargeException(
+            $"the {request.GetType().Name} request is {size:N0} bytes, over the {_maxMessageBytes:N0} bytes one message may carry " +
+            $"(akka.remote.dot-netty.tcp.maximum-frame-size less {EnvelopeBytes:N0} for envelopes){largest}; nothing was sent");
     }
 
     /// <summary>vmplant.client.tls.certificate / private-key, when set, replace vmplant.tls's: a client presents a client certificate.</summary>
@@ -108,16 +169,15 @@ public sealed class VmPlantClient : IAsyncDisposable
     }
 
     /// <summary>Fails fast, with a clear message, when nothing listens at any contact point.</summary>
-    private static async Task EnsureReachableAsync(ImmutableArray<string> contacts)
+    private static async Task EnsureListeningAsync(IReadOnlyList<ActorPath> contacts)
     {
         foreach (var contact in contacts)
         {
-            var address = ActorPath.Parse(contact).Address;
             using var tcp = new TcpClient();
             try
             {
                 using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-                await tcp.ConnectAsync(address.Host!, address.Port ?? 0, cancel.Token);
+                await tcp.ConnectAsync(contact.Address.Host!, contact.Address.Port!.Value, cancel.Token);
                 return;
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
@@ -129,7 +189,41 @@ public sealed class VmPlantClient : IAsyncDisposable
             $"no VMPlant node reachable at {string.Join(", ", contacts)} (start one with `./vmplant serve`, or pass --node)");
     }
 
+    /// <summary>
+    /// Asks each contact point's actor to identify itself: within a few seconds this tells a live receptionist from
+    /// a wrong path (answered: nobody there), a wrong actor-system name or a listener that is not a VMPlant node
+    /// (no answer at all), instead of the request's full deadline.
+    /// </summary>
+    private static async Task ProbeAsync(ActorSystem system, IReadOnlyList<ActorPath> contacts)
+    {
+        var probes = contacts
+            .Select(path => (Path: path, Answer: system.ActorSelection(path).Ask<ActorIdentity>(new Identify(path.ToString()), ProbeTimeout)))
+            .ToList();
+        var problems = new List<string>();
+        foreach (var (path, answer) in probes)
+        {
+            try
+            {
+                if ((await answer).Subject is not null) return;
+                problems.Add($"the node at {path.Address} has no actor at {path.ToStringWithoutAddress()} (a VMPlant receptionist is at /system/receptionist)");
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                problems.Add($"something listens at {path.Address.Host}:{path.Address.Port} but no actor system named '{path.Address.System}' " +
+                             $"answered within {ProbeTimeout.TotalSeconds:0}s (is it a VMPlant node, and is the system name, {EdgeNode.SystemName}, right?)");
+            }
+        }
+        throw new NodeUnreachableException(string.Join("; ", problems));
+    }
+
     public async ValueTask DisposeAsync() => await _system.Terminate();
 }
 
+/// <summary>No node, or no usable node, answers at the contact points.</summary>
 public sealed class NodeUnreachableException(string message) : Exception(message);
+
+/// <summary>A request was sent but not answered in time: the outcome is unknown.</summary>
+public sealed class RequestTimedOutException(string message) : Exception(message);
+
+/// <summary>A request does not fit in one remoting frame; nothing was sent.</summary>
+public sealed class RequestTooLargeException(string message) : Exception(message);

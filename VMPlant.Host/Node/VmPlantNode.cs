@@ -28,8 +28,12 @@ public sealed class VmPlantNode : IAsyncDisposable
     /// <summary>Where the shop runs: the singleton manager's child (a backoff supervisor) and its own child, the ShopActor.</summary>
     public const string ShopPath = "/user/shop-singleton/shop/shop";
 
-    private VmPlantNode(ActorSystem system, EdgeNode edge, NodeSettings settings, IActorRef shopProxy, IReadOnlyList<IActorRef> plants)
+    private readonly DataDirectoryLock _dataLock;
+
+    private VmPlantNode(ActorSystem system, EdgeNode edge, NodeSettings settings, IActorRef shopProxy, IReadOnlyList<IActorRef> plants,
+        DataDirectoryLock dataLock)
     {
+        _dataLock = dataLock;
         System = system;
         Edge = edge;
         Settings = settings;
@@ -56,11 +60,23 @@ public sealed class VmPlantNode : IAsyncDisposable
         var shopSettings = SettingsReader.Shop(config);
         var plantSettings = settings.IsPlant ? SettingsReader.Plants(config) : [];
         var httpSettings = HttpSettings.From(config);
-        Directory.CreateDirectory(settings.DataDir);
-        SqliteJournal.EnableWriteAheadLog(config);
-
-        // With TLS on, only certificates with the node role may connect to the cluster port.
-        var system = TransportSecurity.CreateSystem(SystemName, config, ImmutableHashSet.Create(PeerCertificates.NodeRole));
+        // Two nodes on one data directory would recover and write the same journals: refuse the second.
+        var dataLock = DataDirectoryLock.Acquire(settings.DataDir);
+        ActorSystem system;
+        try
+        {
+            PortCheck.EnsureFree(settings.Hostname, settings.Port);
+            SqliteJournal.EnableWriteAheadLog(config);
+            // With TLS on, only certificates with the node role may connect to the cluster port.
+            system = TransportSecurity.CreateSystem(SystemName, config, ImmutableHashSet.Create(PeerCertificates.NodeRole));
+        }
+        catch
+        {
+            dataLock.Dispose();
+            throw;
+        }
+        // Released when the system ends, however it ends (a test may terminate it without DisposeAsync).
+        system.WhenTerminated.ContinueWith(_ => dataLock.Dispose(), TaskScheduler.Default);
         var cluster = Cluster.Get(system);
         if (settings.SeedNodes.IsEmpty) cluster.Join(cluster.SelfAddress);
         else cluster.JoinSeedNodes(settings.SeedNodes.Select(seed => Address.Parse(TransportSecurity.WithProtocol(seed, config))));
@@ -91,7 +107,7 @@ public sealed class VmPlantNode : IAsyncDisposable
         system.Log.Info("VMPlant node {Address} up: roles [{Roles}], plants [{Plants}], data in {DataDir}; clients at {Edge}",
             cluster.SelfAddress, string.Join(", ", settings.Roles), string.Join(", ", plantSettings.Select(p => p.Name)), settings.DataDir,
             Cluster.Get(edge.System).SelfAddress);
-        var node = new VmPlantNode(system, edge, settings, proxy, plants);
+        var node = new VmPlantNode(system, edge, settings, proxy, plants, dataLock);
         if (httpSettings.Enabled) node.StartHttp(httpSettings);
         return node;
     }
@@ -118,5 +134,6 @@ public sealed class VmPlantNode : IAsyncDisposable
         if (Http is not null) await Http.DisposeAsync();
         await Edge.StopAsync();
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        _dataLock.Dispose();
     }
 }

@@ -12,7 +12,7 @@ using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Akka.Remote.Transport.DotNetty;
-using VMPlant.Actors.Domain;
+using VMPlant.Messages.Specs;
 using VMPlant.Messages;
 
 if (args.Length < 2)
@@ -33,7 +33,7 @@ var config = ConfigurationFactory.ParseString("""
       stdout-loglevel = ERROR
       actor {
         provider = remote
-        serializers.vmplant = "VMPlant.Actors.Serialization.VmPlantSerializer, VMPlant.Actors"
+        serializers.vmplant = "VMPlant.Messages.Serialization.VmPlantMessageSerializer, VMPlant.Messages"
         serialization-bindings { "VMPlant.Messages.IVmPlantMessage, VMPlant.Messages" = vmplant }
       }
       remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }

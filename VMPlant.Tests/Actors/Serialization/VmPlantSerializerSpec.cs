@@ -2,8 +2,10 @@ using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
+using System.Reflection;
 using VMPlant.Actors.Serialization;
 using VMPlant.Messages;
+using VMPlant.Messages.Serialization;
 using VMPlant.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -13,11 +15,46 @@ namespace VMPlant.Tests.Actors.Serialization;
 /// <summary>Every contract type round-trips through the serializer Akka picks for it, which must be VMPlant's own.</summary>
 public sealed class VmPlantSerializerSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)
 {
+    /// <summary>Every concrete message, event and snapshot type in the assemblies (found by reflection here, in the test only).</summary>
+    private static IEnumerable<Type> ContractTypes() =>
+        new[] { typeof(IVmPlantMessage).Assembly, typeof(IVmPlantEvent).Assembly }
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t is { IsAbstract: false, IsInterface: false }
+                        && (typeof(IVmPlantMessage).IsAssignableFrom(t) || typeof(IVmPlantEvent).IsAssignableFrom(t)
+                            || typeof(IVmPlantSnapshot).IsAssignableFrom(t)));
+
     public static TheoryData<string> ContractTypeNames()
     {
         var data = new TheoryData<string>();
-        foreach (var type in VmPlantSerializer.ContractTypes().OrderBy(t => t.FullName)) data.Add(type.AssemblyQualifiedName!);
+        foreach (var type in ContractTypes().OrderBy(t => t.FullName)) data.Add(type.AssemblyQualifiedName!);
         return data;
+    }
+
+    [Fact]
+    public void The_constant_manifest_tables_name_every_contract_type_once()
+    {
+        var messages = MessageManifests.TypesByManifest;
+        var journal = VmPlantSerializer.JournalManifests;
+        var listed = messages.Values.Concat(journal.Values).ToList();
+        Assert.Equal(listed.Count, listed.Distinct().Count());
+        Assert.Empty(ContractTypes().Except(listed).Select(t => t.Name));
+        Assert.All(messages, entry => Assert.True(typeof(IVmPlantMessage).IsAssignableFrom(entry.Value), entry.Key));
+        Assert.All(messages, entry => Assert.Equal(entry.Value.Name, entry.Key));
+        // The table and the version attribute on each event agree.
+        Assert.All(journal, entry => Assert.Equal(
+            $"{entry.Value.Name}@v{entry.Value.GetCustomAttribute<EventVersionAttribute>()!.Version}", entry.Key));
+    }
+
+    [Fact]
+    public void A_client_reading_only_the_messages_project_gets_the_same_bytes()
+    {
+        var client = new VmPlantMessageSerializer((ExtendedActorSystem)Sys);
+        var node = (VmPlantSerializer)Sys.Serialization.FindSerializerFor(new ShowVm("vm"));
+        var message = new CreateVm("r", SpecBuilder.DebianOnly());
+        Assert.Equal(node.Identifier, client.Identifier);
+        Assert.Equal(node.Manifest(message), client.Manifest(message));
+        Assert.Equal(node.ToBinary(message), client.ToBinary(message));
+        Assert.IsType<CreateVm>(client.FromBinary(node.ToBinary(message), node.Manifest(message)));
     }
 
     [Theory]

@@ -140,7 +140,7 @@ public sealed class VmSpecParserSpec
         Assert.Equal("broken.conf", e.SourceName);
         var error = Assert.Single(e.Errors);
         Assert.Equal("hocon", error.Path);
-        Assert.StartsWith("invalid VM spec in 'broken.conf': hocon: ", e.Message);
+        Assert.StartsWith("invalid VM spec in \"broken.conf\": hocon: ", e.Message);
         Assert.Contains(error.Message, e.Message);
     }
 
@@ -154,23 +154,23 @@ public sealed class VmSpecParserSpec
             """, "comma.conf"));
 
         var error = Assert.Single(e.Errors);
-        Assert.StartsWith("hocon: Unknown token at position", error.Message);
+        Assert.Matches(@"^hocon: line 3, column \d+: Unknown token", error.Message);
         Assert.EndsWith(
             "hint: Akka's HOCON parser rejects a comma after 'key { ... }'; write 'key = { ... },' or end the line instead",
             error.Message);
     }
 
     [Theory]
-    [InlineData("include \"other.conf\"\nname = v", "hocon: include \"other.conf\" is not supported: keep a spec in one file")]
-    [InlineData("a = [${?b}]", "hocon: optional substitutions (${?...}) are not supported")]
-    [InlineData("a = ${nope}", "hocon: Unresolved substitution: nope")]
+    [InlineData("include \"other.conf\"\nname = v", "hocon: line 1, column 1: include \"other.conf\" is not supported: keep a spec in one file")]
+    [InlineData("a = [${?b}]", "hocon: line 1, column 6: optional substitutions (${?...}) are not supported")]
+    [InlineData("a = ${nope}", "hocon: line 1, column 5: Unresolved substitution: nope")]
     [InlineData("a = [1]\na = ${a} [2]",
         "hocon: a substitution refers to itself (HOCON self-references such as 'a = ${a} [...]' are not supported)")]
     public void Hocon_the_parser_cannot_handle_safely_is_refused(string text, string expected)
     {
         var e = Assert.Throws<SpecValidationException>(() => VmSpecParser.Parse(text, "refused.conf"));
 
-        Assert.Equal([expected], TextsOf(e.Errors));
+        Assert.StartsWith(expected, Assert.Single(TextsOf(e.Errors)));
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class VmSpecParserSpec
             [
                 "name: is missing",
                 "resources.gpus: unknown field (expected one of vcpus, memory-mib, disk-gib)",
-                "resources.vcpus: expected an integer, got 'two'",
+                "resources.vcpus: expected an integer, got \"two\"",
                 "resources.memory-mib: expected an integer",
                 "resources.disk-gib: is missing",
                 "actions[#1].id: is missing",
@@ -198,7 +198,7 @@ public sealed class VmSpecParserSpec
                 "actions[mpi].kind: expected a string",
                 "actions[mpi].args.a: is null",
                 "actions[mpi].args.b: contains a value that is null",
-                "actions[mpi].cost: expected a number of seconds, got 'cheap'",
+                "actions[mpi].cost: expected a number of seconds, got \"cheap\"",
                 "actions[tune].args: expected an object",
                 "actions[tune].after: expected a list of action ids",
                 "actions[tune].cost: expected a number of seconds",

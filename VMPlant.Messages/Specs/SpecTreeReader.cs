@@ -3,13 +3,13 @@ using System.Globalization;
 using Akka.Configuration.Hocon;
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>
 /// Reads the parts of a spec out of a parsed HOCON tree, collecting every problem of form (missing keys, wrong shapes,
-/// unknown fields, unreadable numbers). Problems of content (ranges, references, cycles) are left to <see cref="VmSpecValidator"/>.
+/// unknown fields, unreadable numbers). Problems of content (ranges, references, cycles) are left to VmSpecValidator (VMPlant.Actors).
 /// </summary>
-internal sealed class SpecTreeReader
+internal sealed class SpecTreeReader(InputLimits limits)
 {
     private static readonly string[] ActionFields = ["id", "kind", "args", "after", "cost"];
     private static readonly string[] ResourceFields = ["vcpus", "memory-mib", "disk-gib"];
@@ -56,6 +56,11 @@ internal sealed class SpecTreeReader
         }
 
         var items = HoconValues.ListItems(value!);
+        if (items.Count > limits.ActionsPerSpec)
+        {
+            errors.Add(SpecError.ForSpec("actions", $"{items.Count:N0} actions, over the limit of {limits.ActionsPerSpec:N0} (vmplant.limits.actions-per-spec)"));
+            return [];
+        }
         var actions = ImmutableArray.CreateBuilder<ActionSpec>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -99,7 +104,9 @@ internal sealed class SpecTreeReader
 
         foreach (var (key, argValue) in HoconValues.ObjectFields(value!))
         {
-            if (ArgValueCanonicaliser.Canonicalise(argValue, out var problem) is { } text)
+            if (key.Length > limits.StringLength)
+                errors.Add(SpecError.ForAction(actionRef, "args", TooLong("an arg name", key)));
+            else if (ArgValueCanonicaliser.Canonicalise(argValue, limits, out var problem) is { } text)
                 args[key] = text;
             else
                 errors.Add(SpecError.ForAction(actionRef, $"args.{key}", problem!));
@@ -113,14 +120,23 @@ internal sealed class SpecTreeReader
         {
             case HoconShape.Missing:
                 return [];
-            case HoconShape.Scalar:
-                return [HoconValues.ScalarText(value!)];
+            case HoconShape.Scalar when HoconValues.ScalarText(value!) is var single:
+                if (single.Length <= limits.StringLength) return [single];
+                errors.Add(SpecError.ForAction(actionRef, "after", TooLong("an id", single)));
+                return [];
             case HoconShape.List:
                 var ids = ImmutableArray.CreateBuilder<string>();
                 foreach (var item in HoconValues.ListItems(value!))
                 {
-                    if (HoconValues.ShapeOf(item) == HoconShape.Scalar)
-                        ids.Add(HoconValues.ScalarText(item));
+                    if (HoconValues.ShapeOf(item) == HoconShape.Scalar && HoconValues.ScalarText(item) is var afterId)
+                    {
+                        if (afterId.Length > limits.StringLength)
+                        {
+                            errors.Add(SpecError.ForAction(actionRef, "after", TooLong("an id", afterId)));
+                            return [];
+                        }
+                        ids.Add(afterId);
+                    }
                     else
                     {
                         errors.Add(SpecError.ForAction(actionRef, "after", "expected a list of action ids"));
@@ -145,7 +161,7 @@ internal sealed class SpecTreeReader
                 var text = HoconValues.ScalarText(value!);
                 if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var cost))
                     return cost;
-                errors.Add(SpecError.ForAction(actionRef, "cost", $"expected a number of seconds, got '{text}'"));
+                errors.Add(SpecError.ForAction(actionRef, "cost", $"expected a number of seconds, got {Excerpt.Of(text)}"));
                 return 0;
             default:
                 errors.Add(SpecError.ForAction(actionRef, "cost", "expected a number of seconds"));
@@ -158,7 +174,10 @@ internal sealed class SpecTreeReader
         switch (HoconValues.ShapeOf(value))
         {
             case HoconShape.Scalar:
-                return HoconValues.ScalarText(value!);
+                var text = HoconValues.ScalarText(value!);
+                if (text.Length <= limits.StringLength) return text;
+                errors.Add(new SpecError(actionRef, field, TooLong("the value", text)));
+                return null;
             case HoconShape.Missing:
                 errors.Add(new SpecError(actionRef, field, "is missing"));
                 return null;
@@ -180,7 +199,7 @@ internal sealed class SpecTreeReader
                 if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
                     && number >= min && number <= max)
                     return number;
-                errors.Add(SpecError.ForSpec(field, $"expected an integer, got '{text}'"));
+                errors.Add(SpecError.ForSpec(field, $"expected an integer, got {Excerpt.Of(text)}"));
                 return 0;
             default:
                 errors.Add(SpecError.ForSpec(field, "expected an integer"));
@@ -194,9 +213,12 @@ internal sealed class SpecTreeReader
         foreach (var (key, _) in fields)
         {
             if (!known.Contains(key, StringComparer.Ordinal))
-                errors.Add(describe(key));
+                errors.Add(describe(key.Length > 64 ? key[..64] + "…" : key));
         }
     }
+
+    private string TooLong(string what, string text) =>
+        $"{what} is {text.Length:N0} characters long, over the limit of {limits.StringLength:N0} (vmplant.limits.string-length): {Excerpt.Of(text, 24)}";
 
     private static string UnknownField(string[] known) => $"unknown field (expected one of {string.Join(", ", known)})";
 

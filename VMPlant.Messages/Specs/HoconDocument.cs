@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>
 /// Parses text with Akka's HOCON parser and turns its failures into <see cref="SpecValidationException"/>.
@@ -15,13 +15,18 @@ internal static partial class HoconDocument
     private const int MaxDepth = 200;
 
     /// <summary>The fields of the document's root object.</summary>
-    public static IReadOnlyList<KeyValuePair<string, HoconValue>> Load(string text, string sourceName)
+    public static IReadOnlyList<KeyValuePair<string, HoconValue>> Load(string text, string sourceName, InputLimits limits)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(sourceName);
 
-        if (text.Contains("${?", StringComparison.Ordinal))
-            throw Failure(sourceName, "optional substitutions (${?...}) are not supported");
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > limits.SpecBytes)
+            throw Failure(sourceName, $"the text is over the limit of {limits.SpecBytes:N0} bytes (vmplant.limits.spec-bytes)");
+        // Akka's parser must never see what it would accept wrongly or loop on.
+        if (HoconSyntaxCheck.FindProblem(text, limits.NestingDepth) is { } syntax)
+            throw Failure(sourceName, syntax.ToString());
+        if (text.IndexOf("${?", StringComparison.Ordinal) is var optional and >= 0)
+            throw Failure(sourceName, InputProblem.At(text, optional, "optional substitutions (${?...}) are not supported").ToString());
 
         Config config;
         try
@@ -30,7 +35,8 @@ internal static partial class HoconDocument
         }
         catch (IncludeRefusedException refused)
         {
-            throw Failure(sourceName, refused.Message);
+            var at = Math.Max(0, text.IndexOf("include", StringComparison.Ordinal));
+            throw Failure(sourceName, InputProblem.At(text, at, refused.Message).ToString());
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -54,9 +60,19 @@ internal static partial class HoconDocument
 
     private static string Explain(Exception e, string text)
     {
-        var message = string.Join('\n', e.Message.Split('\n').Select(line => line.TrimEnd()).Where(line => line.Length > 0));
-        if (LooksLikeObjectFollowedByComma(message, text))
-            message += "\nhint: Akka's HOCON parser rejects a comma after 'key { ... }'; write 'key = { ... },' or end the line instead";
+        // Akka's messages span lines and quote the input: keep its first line, short and escaped, at a line and column.
+        var first = e.Message.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.Length > 0) ?? e.GetType().Name;
+        var position = AnyPosition().Match(first);
+        var unresolved = UnresolvedSubstitution().Match(first);
+        var at = position.Success && int.TryParse(position.Groups[1].ValueSpan, out var index) ? Math.Clamp(index, 0, text.Length)
+            : unresolved.Success ? text.IndexOf("${" + unresolved.Groups[1].Value + "}", StringComparison.Ordinal)
+            : -1;
+        var problem = position.Success ? first[..position.Index].TrimEnd() : first;
+        var message = at >= 0
+            ? InputProblem.At(text, at, Excerpt.Line(problem, 200)).ToString()
+            : $"{Excerpt.Line(first, 200)} (Akka's HOCON parser gave no position)";
+        if (LooksLikeObjectFollowedByComma(e.Message, text))
+            message += "; hint: Akka's HOCON parser rejects a comma after 'key { ... }'; write 'key = { ... },' or end the line instead";
         return message;
     }
 
@@ -104,6 +120,12 @@ internal static partial class HoconDocument
 
     [GeneratedRegex(@"^Unknown token at position (\d+)")]
     private static partial Regex UnknownTokenPosition();
+
+    [GeneratedRegex(@"^Unresolved substitution: (\S+)")]
+    private static partial Regex UnresolvedSubstitution();
+
+    [GeneratedRegex(@"at position (\d+)")]
+    private static partial Regex AnyPosition();
 
     private sealed class IncludeRefusedException(string message) : Exception(message);
 }

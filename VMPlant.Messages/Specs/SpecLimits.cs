@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>The bounds a VM spec must respect. Shared by the validator and anyone who wants to explain them.</summary>
 public static partial class SpecLimits

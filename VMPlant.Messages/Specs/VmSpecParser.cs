@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using VMPlant.Messages;
 
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>
 /// Reads VM specs written in HOCON, with Akka's own HOCON parser:
@@ -22,21 +22,27 @@ namespace VMPlant.Actors.Domain;
 /// so inside an action write <c>args = { ... },</c>. <c>include</c> and optional substitutions (<c>${?x}</c>) are refused.
 /// </para>
 /// <para>
-/// Parsing checks form only (syntax, required keys, shapes, numbers); <see cref="VmSpecValidator"/> checks content.
+/// Parsing checks form only (syntax, required keys, shapes, numbers); VmSpecValidator (VMPlant.Actors) checks content.
 /// Every problem becomes a <see cref="SpecValidationException"/> naming the source.
+/// </para>
+/// <para>
+/// Input is bounded by <see cref="InputLimits"/> and pre-scanned strictly (<see cref="HoconSyntaxCheck"/>) before
+/// Akka's parser sees it, so any text is either read exactly as written or refused with a line and column.
 /// </para>
 /// </summary>
 public static class VmSpecParser
 {
     /// <exception cref="SpecValidationException">The file is not a well-formed spec.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
-    public static VmSpec ParseFile(string path) => Parse(File.ReadAllText(path), path);
+    /// <exception cref="InputFileException">The file is missing, special (a directory, FIFO, device), too large or not UTF-8.</exception>
+    public static VmSpec ParseFile(string path, InputLimits? limits = null) =>
+        Parse(ReadFile(path, limits ?? InputLimits.Default), path, limits);
 
     /// <exception cref="SpecValidationException">The text is not a well-formed spec.</exception>
-    public static VmSpec Parse(string hoconText, string sourceName)
+    public static VmSpec Parse(string hoconText, string sourceName, InputLimits? limits = null)
     {
-        var root = HoconDocument.Load(hoconText, sourceName);
-        var reader = new SpecTreeReader();
+        limits ??= InputLimits.Default;
+        var root = HoconDocument.Load(hoconText, sourceName, limits);
+        var reader = new SpecTreeReader(limits);
         var name = reader.ReadName(root);
         var resources = reader.ReadResources(root);
         var actions = reader.ReadActions(root);
@@ -46,20 +52,25 @@ public static class VmSpecParser
 
     /// <summary>Reads an actions-only file (<c>actions = [ ... ]</c>), as used to configure an existing VM further.</summary>
     /// <exception cref="SpecValidationException">The file is not a well-formed actions file.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
-    public static ImmutableArray<ActionSpec> ParseActionsFile(string path) => ParseActions(File.ReadAllText(path), path);
+    /// <exception cref="InputFileException">The file is missing, special, too large or not UTF-8.</exception>
+    public static ImmutableArray<ActionSpec> ParseActionsFile(string path, InputLimits? limits = null) =>
+        ParseActions(ReadFile(path, limits ?? InputLimits.Default), path, limits);
 
     /// <summary>Reads an actions-only text (<c>actions = [ ... ]</c>). The actions are not validated: that needs the VM they extend
-    /// (see <see cref="ConfigDag.Extend"/>).</summary>
+    /// (see ConfigDag.Extend in VMPlant.Actors).</summary>
     /// <exception cref="SpecValidationException">The text is not a well-formed actions file.</exception>
-    public static ImmutableArray<ActionSpec> ParseActions(string hoconText, string sourceName)
+    public static ImmutableArray<ActionSpec> ParseActions(string hoconText, string sourceName, InputLimits? limits = null)
     {
-        var root = HoconDocument.Load(hoconText, sourceName);
-        var reader = new SpecTreeReader();
+        limits ??= InputLimits.Default;
+        var root = HoconDocument.Load(hoconText, sourceName, limits);
+        var reader = new SpecTreeReader(limits);
         var actions = reader.ReadActions(root);
         ThrowIfAny(reader, sourceName);
         return actions;
     }
+
+    private static string ReadFile(string path, InputLimits limits) =>
+        InputFile.ReadText(path, limits.SpecBytes, "vmplant.limits.spec-bytes");
 
     private static void ThrowIfAny(SpecTreeReader reader, string sourceName)
     {

@@ -1,4 +1,4 @@
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>
 /// One problem found in a VM spec: where it is and what is wrong.
@@ -18,12 +18,12 @@ public sealed record SpecError(string? ActionId, string Field, string Problem)
         : Field.Length == 0 ? $"actions[{ActionId}]"
         : $"actions[{ActionId}].{Field}";
 
-    /// <summary>The full text, e.g. <c>actions[mpi].after: unknown action 'foo'</c>.</summary>
-    public string Message => $"{Path}: {Problem}";
+    /// <summary>The full text, e.g. <c>actions[mpi].after: unknown action 'foo'</c>: one line, escaped and cut short.</summary>
+    public string Message => $"{Excerpt.Line(Path, 120)}: {Excerpt.Line(Problem, 400)}";
 
     public override string ToString() => Message;
 
-    internal static SpecError ForSpec(string field, string problem) => new(null, field, problem);
+    public static SpecError ForSpec(string field, string problem) => new(null, field, problem);
 
-    internal static SpecError ForAction(string actionRef, string field, string problem) => new(actionRef, field, problem);
+    public static SpecError ForAction(string actionRef, string field, string problem) => new(actionRef, field, problem);
 }

@@ -1,6 +1,6 @@
 using Akka.Configuration.Hocon;
 
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>
 /// Reads values out of Akka's HOCON tree. Akka's <c>IsArray()</c> is false for an empty list and <c>[ ]</c> parses as a list
@@ -23,8 +23,17 @@ internal static class HoconValues
     }
 
     /// <summary>The text of a <see cref="HoconShape.Scalar"/> value.</summary>
+    /// <remarks>A single literal is taken as written: Akka's <c>GetString()</c> trims, so <c>" x "</c> would lose its spaces.</remarks>
     public static string ScalarText(HoconValue value) =>
-        value.GetString() ?? throw new InvalidOperationException("The value is null, not a scalar.");
+        SoleLiteral(value) ?? value.GetString() ?? throw new InvalidOperationException("The value is null, not a scalar.");
+
+    /// <summary>The one literal with content when every other element is whitespace Akka kept between tokens.</summary>
+    private static string? SoleLiteral(HoconValue value)
+    {
+        if (!value.Values.All(e => e is HoconLiteral)) return null;
+        var withContent = value.Values.Cast<HoconLiteral>().Where(l => !string.IsNullOrWhiteSpace(l.Value)).ToList();
+        return withContent is [{ Value: var text }] ? text : null;
+    }
 
     /// <summary>The items of a <see cref="HoconShape.List"/> value, concatenations flattened.</summary>
     public static IReadOnlyList<HoconValue> ListItems(HoconValue value)

@@ -1,4 +1,4 @@
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>What a HOCON value turned out to be once Akka's parse quirks are smoothed over.</summary>
 internal enum HoconShape

@@ -1,4 +1,4 @@
-namespace VMPlant.Actors.Domain;
+namespace VMPlant.Messages.Specs;
 
 /// <summary>A VM spec (or an actions file) could not be read or is not valid. Carries every problem found, not just the first.</summary>
 public sealed class SpecValidationException : Exception
@@ -27,15 +27,17 @@ public sealed class SpecValidationException : Exception
 
     public IReadOnlyList<SpecError> Errors { get; }
 
+    private const int MaxListed = 20;
+
     private static string Describe(string? sourceName, IReadOnlyList<SpecError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (errors.Count == 0)
             throw new ArgumentException("A validation failure needs at least one error.", nameof(errors));
-        var header = sourceName is null ? "invalid VM spec:" : $"invalid VM spec in '{sourceName}':";
-        // One problem stays on one line, so the CLI's error is a single line too.
-        return errors.Count == 1
-            ? $"{header} {errors[0].Message}"
-            : header + string.Concat(errors.Select(e => Environment.NewLine + "  - " + e.Message));
+        var header = sourceName is null ? "invalid VM spec:" : $"invalid VM spec in {Excerpt.Of(sourceName, 120)}:";
+        // One problem stays on one line, so the CLI's error is a single line too; many are listed up to a point.
+        if (errors.Count == 1) return $"{header} {errors[0].Message}";
+        var listed = string.Concat(errors.Take(MaxListed).Select(e => Environment.NewLine + "  - " + e.Message));
+        return header + listed + (errors.Count > MaxListed ? $"{Environment.NewLine}  … and {errors.Count - MaxListed} more" : "");
     }
 }

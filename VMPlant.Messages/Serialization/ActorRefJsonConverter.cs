@@ -2,10 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
 
-namespace VMPlant.Actors.Serialization;
+namespace VMPlant.Messages.Serialization;
 
 /// <summary>Writes an actor reference as its full remote path and resolves it again on the receiving system.</summary>
-internal sealed class ActorRefJsonConverter(ExtendedActorSystem system) : JsonConverter<IActorRef>
+public sealed class ActorRefJsonConverter(ExtendedActorSystem system) : JsonConverter<IActorRef>
 {
     public override IActorRef Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
