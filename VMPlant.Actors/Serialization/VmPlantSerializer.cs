@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Akka.Actor;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Plant;
 using VMPlant.Actors.Shop;
 using VMPlant.Messages.Serialization;
@@ -34,6 +35,7 @@ public sealed class VmPlantSerializer(ExtendedActorSystem system) : VmPlantMessa
         ["ImagePublished@v2"] = typeof(ImagePublished),
         ["ImageHit@v1"] = typeof(ImageHit),
         ["ImageEvicted@v1"] = typeof(ImageEvicted),
+        ["ActionCostLearned@v1"] = typeof(ActionCostLearned),
         ["PlantSnapshot@v1"] = typeof(PlantSnapshot),
     };
 

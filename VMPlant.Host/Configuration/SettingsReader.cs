@@ -123,7 +123,8 @@ public static class SettingsReader
     /// </summary>
     private static IEnumerable<Config> ObjectItems(Akka.Configuration.Hocon.HoconValue? list, string path)
     {
-        if (list is null || list.Values.Count == 0) return [];
+        // `[]` is one empty HoconArray, which Akka does not count as an array.
+        if (list is null || list.Values.Count == 0 || list.Values.All(v => v is Akka.Configuration.Hocon.HoconArray { Count: 0 })) return [];
         if (!list.IsArray()) throw new ConfigurationException($"{path}: expected a list of objects");
         var items = new List<Config>();
         foreach (var item in list.GetArray())

@@ -67,7 +67,7 @@ public sealed class VmPlantClient : IAsyncDisposable
         await EnsureListeningAsync(paths);
 
         var hostname = nodeConfig.GetString("vmplant.node.hostname", "127.0.0.1");
-        var logLevel = nodeConfig.GetString("vmplant.client.loglevel", "WARNING");
+        var logLevel = nodeConfig.GetString("vmplant.client.loglevel", "ERROR");
         var config = ConfigurationFactory.ParseString($"""
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp.port = 0
@@ -209,8 +209,9 @@ public sealed class VmPlantClient : IAsyncDisposable
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
-                problems.Add($"something listens at {path.Address.Host}:{path.Address.Port} but no actor system named '{path.Address.System}' " +
-                             $"answered within {ProbeTimeout.TotalSeconds:0}s (is it a VMPlant node, and is the system name, {EdgeNode.SystemName}, right?)");
+                problems.Add($"something listens at {path.Address.Host}:{path.Address.Port} but no actor system named '{path.Address.System}' answered at " +
+                             $"{path.ToStringWithoutAddress()} within {ProbeTimeout.TotalSeconds:0}s (a VMPlant node's edge is the system " +
+                             $"'{EdgeNode.SystemName}' with its receptionist at /system/receptionist; it ignores every other path)");
             }
         }
         throw new NodeUnreachableException(string.Join("; ", problems));

@@ -159,7 +159,7 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
     public async Task Outsiders_poison_pills_and_direct_destroys_reach_neither_plants_nor_shop()
     {
         await using var node = await StartNodeAsync("node", new Dictionary<string, string>());
-        await using var client = await VmPlantClient.ConnectAsync(Host.Configuration.NodeConfig.Load(), [node.Receptionist]);
+        await using var client = await VmPlantClient.ConnectAsync(VMPlant.Host.Configuration.NodeConfig.Load(), [node.Receptionist]);
         await WaitForPlantsAsync(client, 3);
         var vm = Assert.IsType<VmCreated>(await client.AskAsync(new CreateVm("trust-1", Spec("victim")))).Vm;
         var before = Assert.IsType<PlantList>(await client.AskAsync(ListPlants.Instance)).Plants;
