@@ -71,6 +71,9 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>The path of the host binary the drills start: the vmplant.dll next to the running code.</summary>
     public static string HostDll => Path.Combine(AppContext.BaseDirectory, "vmplant.dll");
 
+    /// <summary>The harness binary itself (vmplant-bench.dll), for drills that re-run themselves elsewhere.</summary>
+    public static string HarnessDll => Path.Combine(AppContext.BaseDirectory, "vmplant-bench.dll");
+
     /// <param name="roles">The node's roles, or null for those its configuration gives.</param>
     /// <param name="configFile">A HOCON file merged over the defaults, or null for the embedded defaults.</param>
     /// <param name="wrapper">Command and arguments placed before <c>dotnet</c> (e.g. <c>ip netns exec NS</c>), or empty.</param>

@@ -76,7 +76,7 @@ public sealed class PartitionDrill(ChaosOptions options, string work, Action<str
             WorkingDirectory = work,
         };
         foreach (var arg in Exec(_prefix, "cl").Skip(1)) info.ArgumentList.Add(arg);
-        foreach (var arg in new[] { "dotnet", NodeProcess.HostDll, "chaos", "partition", "--work-dir", work, "--keep", "--lanes", options.Lanes.ToString() })
+        foreach (var arg in new[] { "dotnet", NodeProcess.HarnessDll, "chaos", "partition", "--work-dir", work, "--keep", "--lanes", options.Lanes.ToString() })
             info.ArgumentList.Add(arg);
         info.Environment[NetnsVariable] = _prefix;
         var reportPath = Path.Combine(work, ReportFile);
