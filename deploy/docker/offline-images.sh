@@ -84,7 +84,7 @@ build_os() {   # TAG
 dotnet_root() { dirname "$(readlink -f "$(command -v dotnet)")"; }
 framework_dirs() {   # RUNTIMECONFIG.json -> shared/NAME/VERSION dirs matching each framework's major.minor
   local name want dir
-  grep -o '"name": *"[^"]*", *"version": *"[^"]*"' "$1" | sed 's/"name": *"\([^"]*\)", *"version": *"\([^"]*\)"/\1 \2/' |
+  tr -d ' \n\t' < "$1" | grep -o '"name":"[^"]*","version":"[^"]*"' | sed 's/"name":"\([^"]*\)","version":"\([^"]*\)"/\1 \2/' |
   while read -r name want; do
     dir=$(ls -d "$(dotnet_root)/shared/$name/${want%.*}".* 2>/dev/null | sort -V | tail -1)
     [[ -n "$dir" ]] || fail "this machine's dotnet has no $name ${want%.*}.x"
@@ -190,6 +190,7 @@ main() {
     log "published in $((SECONDS - t)) s"
   fi
   mapfile -t frameworks < <(framework_dirs "$app_dir/vmplant.runtimeconfig.json")
+  ((${#frameworks[@]} > 0)) || fail "no .NET framework found for $app_dir/vmplant.runtimeconfig.json on this machine"
   runtime_tag="vmplant-runtime:$( { echo "$os_tag"; declare -f build_runtime export_image; echo "${runtime_packages[*]}"; printf '%s\n' "${frameworks[@]}"; } | hash_of)"
   if image_present "$runtime_tag"; then log "$runtime_tag present"; else
     t=$SECONDS; log "building $runtime_tag…"; build_runtime "$runtime_tag" "$os_tag" "${frameworks[@]}"; log "$runtime_tag built in $((SECONDS - t)) s"; fi
