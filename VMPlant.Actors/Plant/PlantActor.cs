@@ -68,8 +68,21 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private void OnRecoveryCompleted()
     {
         ConnectHypervisor();
+        AnnounceRunningVms();
         Self.Tell(RegisterTick.Instance);
         Timers.StartPeriodicTimer(nameof(RegisterTick), RegisterTick.Instance, RegisterInterval);
+    }
+
+    /// <summary>
+    /// A build can finish while its plant is cut off (a hung host that was downed): its VmReady then dies with the old
+    /// shop proxy, and the shop has re-bid the request elsewhere. After a restart the plant tells the shop again about
+    /// every running VM; the shop ignores what it already knows and removes such duplicates.
+    /// </summary>
+    private void AnnounceRunningVms()
+    {
+        foreach (var (requestId, vmId) in _state.VmIdByRequest)
+            if (_state.Vms.GetValueOrDefault(vmId) is { State: VmState.Running, Info: { } info })
+                _shop.Tell(new VmReady(requestId, info, ReportFor(info)));
     }
 
     protected override void PostStop()

@@ -17,6 +17,7 @@ public sealed partial class ChaosRunner
     {
         var since = DateTime.UtcNow;
         var grid = new ComposeGrid(project, [], null, "");
+        await using var deaths = grid.WatchDeaths();
         var clientAddress = Environment.GetEnvironmentVariable(ContainerDrill.ClientAddressVariable);
         _client = await VmPlantClient.ConnectAsync(ClientConfig(clientAddress),
             ComposeGrid.ShopServices.Select(s => $"akka.tcp://vmplant@{s}:4053/system/receptionist").ToList());
@@ -38,6 +39,7 @@ public sealed partial class ChaosRunner
         }
 
         string killed = "", disconnected = "";
+        var disconnectedAt = DateTime.MaxValue;
         const string paused = "plant-2";
         var faultTimes = await StreamWithFaultsAsync(
         [
@@ -58,12 +60,12 @@ public sealed partial class ChaosRunner
             new DrillFault(async () =>
             {
                 disconnected = await Holder();
+                disconnectedAt = DateTime.UtcNow;
                 await Step($"docker network disconnect {grid.Network} {disconnected} (holds the shop singleton)", () => grid.DisconnectAsync(disconnected));
             }, async () =>
             {
-                var cut = DateTime.UtcNow;
-                await PollAsync(async () => (await grid.DeathsAsync(disconnected, cut)).Count > 0, TimeSpan.FromSeconds(60));
-                if ((await grid.DeathsAsync(disconnected, cut)).FirstOrDefault() is var died && died != default)
+                await PollAsync(() => Task.FromResult(grid.Deaths(disconnected, disconnectedAt).Count > 0), TimeSpan.FromSeconds(60));
+                if (grid.Deaths(disconnected, disconnectedAt).FirstOrDefault() is var died && died != default)
                     _report.Mark(_report.At(died), $"{disconnected} downed itself (minority under keep-majority) and exited");
                 else _report.Problems.Add($"{disconnected} (cut off) was still running 60 s after the disconnect");
                 await Step($"docker network connect {grid.Network} {disconnected}", () => grid.ConnectAsync(disconnected));

@@ -140,10 +140,11 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             {
                 await ContainersInsideAsync(project);
             }
-            finally
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException or NodeUnreachableException)
             {
-                await File.WriteAllTextAsync(Path.Combine(_work, PartitionDrill.ReportFile), _report.ToJson());
+                _report.Problems.Add($"the drill stopped: {e.Message}");
             }
+            await File.WriteAllTextAsync(Path.Combine(_work, PartitionDrill.ReportFile), _report.ToJson());
             return _report;
         }
         await StartClusterAsync();

@@ -108,14 +108,42 @@ public sealed class ComposeGrid(string project, IReadOnlyList<string> composeFil
     public async Task<string[]> LogsAsync(string service) =>
         (await RunAsync("docker", ["logs", await ContainerAsync(service)], mergeStderr: true)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>When the service's container died (was killed or exited) since <paramref name="since"/>.</summary>
-    public async Task<IReadOnlyList<DateTime>> DeathsAsync(string service, DateTime since)
+    private readonly List<(string Service, DateTime At)> _deaths = [];
+
+    /// <summary>
+    /// Records every death (kill, crash, exit) of the project's containers from now until disposed. The daemon's own
+    /// event history is too short to ask afterwards: healthchecks fill it with exec events within a minute or two.
+    /// </summary>
+    public IAsyncDisposable WatchDeaths()
     {
-        var lines = await RunAsync("docker", ["events", "--since", since.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) + "Z",
-            "--until", DateTime.UtcNow.AddSeconds(1).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) + "Z",
-            "--filter", $"container={await ContainerAsync(service)}", "--filter", "event=die", "--format", "{{.TimeNano}}"]);
-        return lines.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(ns => DateTime.UnixEpoch.AddTicks(long.Parse(ns.Trim(), CultureInfo.InvariantCulture) / 100)).ToList();
+        var info = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "events", "--filter", $"label=com.docker.compose.project={project}", "--filter", "event=die",
+                     "--format", "{{.TimeNano}} {{index .Actor.Attributes \"com.docker.compose.service\"}}" })
+            info.ArgumentList.Add(arg);
+        var watcher = Process.Start(info) ?? throw new InvalidOperationException("could not run docker events");
+        watcher.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Split(' ') is [var nanos, var service] && long.TryParse(nanos, CultureInfo.InvariantCulture, out var ns))
+                lock (_deaths) _deaths.Add((service, DateTime.UnixEpoch.AddTicks(ns / 100)));
+        };
+        watcher.BeginOutputReadLine();
+        return new ProcessStopper(watcher);
+    }
+
+    /// <summary>When the service's container died since <paramref name="since"/> (seen while <see cref="WatchDeaths"/> ran).</summary>
+    public IReadOnlyList<DateTime> Deaths(string service, DateTime since)
+    {
+        lock (_deaths) return _deaths.Where(d => d.Service == service && d.At >= since).Select(d => d.At).ToList();
+    }
+
+    private sealed class ProcessStopper(Process process) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (!process.HasExited) process.Kill();
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
     }
 
     /// <summary>The service's singleton markers and deaths since the drill began.</summary>
@@ -123,7 +151,7 @@ public sealed class ComposeGrid(string project, IReadOnlyList<string> composeFil
     {
         var lines = await LogsAsync(service);
         return new ShopHistory($"{service} (container)", lines.Select(ShopLog.Mark).OfType<(DateTime, bool)>().ToList(),
-            await DeathsAsync(service, since), lines.Where(ShopLog.IsShopJournalFailure).ToList());
+            Deaths(service, since), lines.Where(ShopLog.IsShopJournalFailure).ToList());
     }
 
     /// <summary>The shop service whose container holds the singleton now (last marker "started", no death after it), if any.</summary>
