@@ -7,6 +7,7 @@ var root = new RootCommand("VMPlant: VM provisioning broker that reuses configur
     CommonOptions.Node,
     CommonOptions.Json,
     ServeCommand.Create(),
+    EventsCommand.Create(),
 };
 foreach (var command in ClientCommands.All()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

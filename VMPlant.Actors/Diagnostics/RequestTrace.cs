@@ -40,8 +40,9 @@ public interface IRequestTraceSink
 }
 
 /// <summary>
-/// Opt-in timing of where a create request spends its time (bidding, journaling, libvirt), for benchmarks. With no
-/// sink installed — always, outside a benchmark — a mark is one static read and a null test. Timestamps are
+/// Opt-in timing of where a create request spends its time (bidding, journaling, libvirt), for benchmarks, and the
+/// source of the placement and create latency metrics (<see cref="VmPlantMetrics"/>). With no sink installed and
+/// metrics off, a mark is a timestamp, a null test and two flag tests. Timestamps are
 /// <see cref="Stopwatch.GetTimestamp"/> ticks, comparable only within one process.
 /// </summary>
 public static class RequestTrace
@@ -57,6 +58,8 @@ public static class RequestTrace
     public static void Mark(string requestId, TracePoint point)
     {
         var sink = _sink;
-        sink?.Record(requestId, point, Stopwatch.GetTimestamp());
+        var now = Stopwatch.GetTimestamp();
+        sink?.Record(requestId, point, now);
+        VmPlantMetrics.Trace(requestId, point, now);
     }
 }

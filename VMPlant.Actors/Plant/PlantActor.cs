@@ -203,9 +203,15 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             return;
         }
         if (Evaluate(request.RequestId, request.Spec, out var plan, out var reason) is { } offer)
+        {
             Sender.Tell(new Bid(request.RequestId, offer));
+            VmPlantMetrics.Bid(_settings.Name);
+        }
         else
+        {
             Sender.Tell(new Decline(request.RequestId, new DeclineSummary(_settings.Name, reason)));
+            VmPlantMetrics.Decline(_settings.Name, reason);
+        }
     }
 
     /// <summary>The plant's best offer for a spec, or null with the reason it cannot take it.</summary>
@@ -265,10 +271,13 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         }
         var plan = draft with { VmId = award.VmId };
         var replyTo = Sender;
+        var persisting = System.Diagnostics.Stopwatch.GetTimestamp();
         Persist(new VmReserved(award.RequestId, award.VmId, award.Spec, plan.Match.Image.ImageId, plan.AcceptedAt), e =>
         {
             _state = _state.Apply(e);
+            VmPlantMetrics.JournalWritten("plant", persisting);
             RequestTrace.Mark(e.RequestId, TracePoint.PlantReserved);
+            VmPlantMetrics.BuildStarted(_settings.Name, plan.Match);
             replyTo.Tell(new AwardAccepted(award.RequestId, _settings.Name));
             _log.Info("Plant {Plant} building {VmId} for {RequestId} from image {ImageId}: {Missing} actions to perform, {Reused} reused",
                 _settings.Name, award.VmId, award.RequestId, plan.Match.Image.ImageId, plan.Match.Missing.Count, plan.Match.Reused.Count);
@@ -333,6 +342,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         Persist(new ImagePublished(image), e =>
         {
             _state = _state.Apply(e);
+            VmPlantMetrics.ImagePublished(_settings.Name, image.Origin.ToString().ToLowerInvariant());
             _log.Info("Plant {Plant} published golden image {ImageId} ({Actions} actions, saves {Cost}s)",
                 _settings.Name, image.ImageId, image.Actions.Length, image.BuildCost);
             EvictIfOverBudget();
@@ -351,6 +361,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         PersistAll(volumes.Keys.Select(imageId => new ImageEvicted(imageId, "cache over its size budget")), e =>
         {
             _state = _state.Apply(e);
+            VmPlantMetrics.ImageEvicted(_settings.Name);
             if (_hypervisor is not { } hypervisor) return;
             var volume = volumes[e.ImageId];
             Task.Run(() => hypervisor.DeleteVolume(volume))

@@ -96,6 +96,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     protected override void PreStart()
     {
         _log.Info(StartedMarker + " {At}", DateTime.UtcNow.ToString("O"));
+        VmPlantMetrics.SingletonChanged("started");
         base.PreStart();
     }
 
@@ -103,6 +104,8 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     {
         base.PostStop();
         _log.Info(StoppedMarker + " {At}", DateTime.UtcNow.ToString("O"));
+        VmPlantMetrics.SingletonChanged("stopped");
+        VmPlantMetrics.PlantsRegistered.Record(0);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -127,6 +130,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         _plants[register.Plant] = register.PlantRef;
         Context.Watch(register.PlantRef);
         _log.Info("Plant {Plant} registered ({Path})", register.Plant, register.PlantRef.Path);
+        VmPlantMetrics.PlantsRegistered.Record(_plants.Count);
         if (_discovery.Held > 0 || _resumePending) ReleaseHeld();
     }
 
@@ -135,6 +139,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         foreach (var name in _plants.Where(p => p.Value.Equals(terminated.ActorRef)).Select(p => p.Key).ToList())
         {
             _plants.Remove(name);
+            VmPlantMetrics.PlantsRegistered.Record(_plants.Count);
             _log.Warning("Plant {Plant} is gone; it gets no more bid requests until it registers again", name);
             // Requests it was building are bid again (same VM id); if it comes back with the VM, the duplicate is removed.
             foreach (var request in _state.Unfinished.Where(r => r.Status == RequestStatus.Awarded && r.Plant == name && !_auctions.ContainsKey(r.RequestId)).ToList())
@@ -157,6 +162,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         if (Reject(create.RequestId, create.Spec) is { } rejection)
         {
             Sender.Tell(rejection);
+            VmPlantMetrics.Request("rejected");
             return;
         }
         RequestTrace.Mark(create.RequestId, TracePoint.ShopReceived);
@@ -251,6 +257,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         _auctions.Remove(failed.RequestId);
         if (_state.Requests.TryGetValue(failed.RequestId, out var known) && known.IsFinished) return;
         Commit(new RequestFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), e => Answer(e.RequestId));
+        VmPlantMetrics.RequestFailed(failed.RequestId);
     }
 
     private void OnVmReady(VmReady ready)
@@ -274,6 +281,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         Commit(new RequestCompleted(ready.RequestId, ready.Vm, report), e =>
         {
             RequestTrace.Mark(e.RequestId, TracePoint.ShopCompleted);
+            VmPlantMetrics.Request("created");
             _log.Info("{VmId} for {RequestId} is running on {Plant} (image {ImageId}, {Performed} actions performed)",
                 e.Vm.VmId, e.RequestId, e.Vm.Plant, e.Vm.ImageId, e.Report.PerformedActionIds.Length);
             Answer(e.RequestId);
@@ -287,6 +295,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         {
             if (request.IsFinished) return;
             Commit(new RequestFailed(failed.RequestId, failed.Reason, request.Bids, request.Declines), e => Answer(e.RequestId));
+            VmPlantMetrics.RequestFailed(failed.RequestId);
             return;
         }
         // A configure request that failed on the plant: nothing was changed, so nothing is journaled.
@@ -409,8 +418,10 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     private void Commit<TEvent>(TEvent e, Action<TEvent> whenJournaled) where TEvent : IVmPlantEvent
     {
         _state = _state.Apply(e);
+        var persisting = System.Diagnostics.Stopwatch.GetTimestamp();
         PersistAsync(e, journaled =>
         {
+            VmPlantMetrics.JournalWritten("shop", persisting);
             _journaled = _journaled.Apply(journaled);
             whenJournaled(journaled);
             SnapshotIfDue();

@@ -9,16 +9,21 @@ namespace VMPlant.Host.Cli;
 /// <summary>`serve`: run a node until Ctrl-C or SIGTERM, then leave the cluster cleanly.</summary>
 public static class ServeCommand
 {
+    /// <summary>Start of the line that gives the node's HTTP base URL (harnesses read it).</summary>
+    public const string HttpLinePrefix = "HTTP endpoints at ";
+
     public static Command Create()
     {
         var port = new Option<int?>("--port", "-p") { Description = "Remoting port (default from config: 4053; 0 = any free port)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the journal and test-driver hosts" };
-        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client receptionist") { port, dataDir };
+        var httpPort = new Option<int?>("--http-port") { Description = "HTTP port for health probes (default from config: 8558; 0 = any free port)" };
+        var serve = new Command("serve", "Start a VMPlant node: shop singleton, plants and the client receptionist") { port, dataDir, httpPort };
         serve.SetAction(async (parse, cancellation) =>
         {
             var overrides = new List<string>();
             if (parse.GetValue(port) is { } p) overrides.Add(NodeConfig.Set("vmplant.node.port", p));
             if (parse.GetValue(dataDir) is { } d) overrides.Add(NodeConfig.Set("vmplant.node.data-dir", Path.GetFullPath(d)));
+            if (parse.GetValue(httpPort) is { } h) overrides.Add(NodeConfig.Set("vmplant.http.port", h));
             VmPlantNode node;
             try
             {
@@ -30,6 +35,7 @@ public static class ServeCommand
                 return ExitCodes.BadInput;
             }
             var address = Akka.Cluster.Cluster.Get(node.System).SelfAddress;
+            if (node.Http is { } http) Console.WriteLine($"{HttpLinePrefix}{http.Url} (dashboard /, /health/live, /health/ready{(http.ServesMetrics ? ", /metrics" : "")})");
             Console.WriteLine($"VMPlant node listening on {address}");
             Console.WriteLine($"clients connect to {address}/system/receptionist");
             Console.WriteLine("press Ctrl-C to stop");

@@ -63,11 +63,17 @@ public static class NodeConfig
         ["VMPLANT_PLANT_URI"] = ("vmplant.plant-defaults.uri", false),
         ["VMPLANT_PLANT_DOMAIN_TYPE"] = ("vmplant.plant-defaults.domain-type", false),
         ["VMPLANT_LOGLEVEL"] = ("akka.loglevel", false),
+        ["VMPLANT_HTTP_HOSTNAME"] = ("vmplant.http.hostname", false),
+        ["VMPLANT_HTTP_PORT"] = ("vmplant.http.port", false),
+        ["VMPLANT_METRICS"] = ("vmplant.http.metrics", false),
     };
 
     /// <summary>Plugin ids of the shop's own journal and snapshot store (used when vmplant.shop.persistence.connection-string is set).</summary>
     public const string ShopJournalPlugin = "akka.persistence.journal.shop-sql";
     public const string ShopSnapshotPlugin = "akka.persistence.snapshot-store.shop-sql";
+
+    /// <summary>The query plugin reading the shop's own store (vmplant events, the dashboard's auctions).</summary>
+    public const string ShopReadJournal = "akka.persistence.query.journal.shop-sql";
 
     /// <summary>
     /// When the shop has a store of its own (a SQLite file shared by the shop nodes of one machine, or another
@@ -85,8 +91,13 @@ public static class NodeConfig
             "auto-initialize = on"));
         var journal = ConfigurationFactory.ParseString($"parallelism = {shop.GetInt("parallelism", 1)}").WithFallback(settings);
         var defaults = SqlPersistence.DefaultConfiguration;
+        var query = ConfigurationFactory.ParseString(string.Join("\n",
+                Set("write-plugin", ShopJournalPlugin), Set("plugin-id", ShopReadJournal), "refresh-interval = 250ms",
+                "journal-sequence-retrieval.query-delay = 100ms"))
+            .WithFallback(settings);
         return config
             .WithFallback(At(journal.WithFallback(defaults.GetConfig("akka.persistence.journal.sql")), ShopJournalPlugin))
+            .WithFallback(At(query.WithFallback(defaults.GetConfig("akka.persistence.query.journal.sql")), ShopReadJournal))
             .WithFallback(At(settings.WithFallback(defaults.GetConfig("akka.persistence.snapshot-store.sql")), ShopSnapshotPlugin));
     }
 

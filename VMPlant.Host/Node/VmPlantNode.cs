@@ -7,6 +7,7 @@ using Akka.Event;
 using VMPlant.Actors.Plant;
 using VMPlant.Actors.Shop;
 using VMPlant.Host.Configuration;
+using VMPlant.Host.Http;
 
 namespace VMPlant.Host.Node;
 
@@ -36,11 +37,15 @@ public sealed class VmPlantNode : IAsyncDisposable
 
     public IReadOnlyList<IActorRef> Plants { get; }
 
+    /// <summary>The node's HTTP endpoints (health probes), or null when vmplant.http.enabled is off.</summary>
+    public NodeHttpServer? Http { get; private set; }
+
     public static VmPlantNode Start(Config config)
     {
         var settings = SettingsReader.Node(config);
         var shopSettings = SettingsReader.Shop(config);
         var plantSettings = settings.IsPlant ? SettingsReader.Plants(config) : [];
+        var httpSettings = HttpSettings.From(config);
         Directory.CreateDirectory(settings.DataDir);
         SqliteJournal.EnableWriteAheadLog(config);
 
@@ -67,10 +72,30 @@ public sealed class VmPlantNode : IAsyncDisposable
         var plants = plantSettings.Select(p => system.ActorOf(PlantActor.Props(p, proxy), $"plant-{p.Name}")).ToList();
         system.Log.Info("VMPlant node {Address} up: roles [{Roles}], plants [{Plants}], data in {DataDir}",
             settings.Address, string.Join(", ", settings.Roles), string.Join(", ", plantSettings.Select(p => p.Name)), settings.DataDir);
-        return new VmPlantNode(system, settings, proxy, plants);
+        var node = new VmPlantNode(system, settings, proxy, plants);
+        if (httpSettings.Enabled) node.StartHttp(httpSettings);
+        return node;
     }
 
-    /// <summary>Leaves the cluster gracefully (handing the singleton over) and terminates the actor system.</summary>
-    public async ValueTask DisposeAsync() =>
+    private void StartHttp(HttpSettings settings)
+    {
+        try
+        {
+            Http = NodeHttpServer.StartAsync(this, settings).GetAwaiter().GetResult();
+            System.Log.Info("VMPlant node {Address} serves HTTP at {Url}", Settings.Address, Http.Url);
+        }
+        catch (Exception)
+        {
+            // A node that cannot serve its probes must not linger half started.
+            CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(30));
+            throw;
+        }
+    }
+
+    /// <summary>Stops the HTTP endpoints, leaves the cluster gracefully (handing the singleton over) and terminates the actor system.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Http is not null) await Http.DisposeAsync();
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+    }
 }

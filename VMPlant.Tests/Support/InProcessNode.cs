@@ -31,6 +31,7 @@ public sealed class InProcessNode : IAsyncDisposable
             vmplant.node.data-dir = "{dataDir}"
             vmplant.client.contact-points = ["akka.tcp://vmplant@127.0.0.1:{port}/system/receptionist"]
             vmplant.shop.bid-timeout = 3s
+            vmplant.http.port = 0
             akka.loglevel = WARNING
             {plantsHocon}
             {extraHocon}

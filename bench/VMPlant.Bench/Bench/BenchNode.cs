@@ -37,6 +37,7 @@ public sealed record BenchNodeLayout(
             NodeConfig.Set("vmplant.persistence.connection-string", $"Data Source={Path.Combine(DataDir, "vmplant.db")}"),
             "vmplant.persistence.parallelism = 1",
             "vmplant.node.port = 0",
+            "vmplant.http.enabled = off",
             $"vmplant.node.roles = [{(Shop ? "shop, " : "")}plant]",
             $"vmplant.node.seed-nodes = [{seeds}]",
             """

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using VMPlant.Host.Cli;
 
 namespace VMPlant.Bench.Chaos;
 
@@ -45,6 +46,9 @@ public sealed class NodeProcess : IAsyncDisposable
     public string Address => $"akka.tcp://vmplant@{Hostname}:{Port}";
 
     public string Receptionist => $"{Address}/system/receptionist";
+
+    /// <summary>The node's HTTP base URL (health probes), once it has printed it; null before that or with HTTP off.</summary>
+    public string? HttpUrl { get; private set; }
 
     public bool HasExited => _process.HasExited;
 
@@ -106,6 +110,8 @@ public sealed class NodeProcess : IAsyncDisposable
         }
         info.Environment["VMPLANT_HOSTNAME"] = hostname;
         if (roles is not null) info.Environment["VMPLANT_ROLES"] = string.Join(",", roles);
+        // Any free HTTP port, so that several nodes share one machine; the node prints the one it chose.
+        info.Environment["VMPLANT_HTTP_PORT"] = "0";
         foreach (var (key, value) in environment) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start node {name}");
         return new NodeProcess(name, hostname, port, roles ?? [], process, logFile ?? Path.Combine(Path.GetDirectoryName(dataDir)!, name + ".log"), echo);
@@ -166,6 +172,7 @@ public sealed class NodeProcess : IAsyncDisposable
         while (_tail.Count > 200) _tail.TryDequeue(out _);
         lock (_log) _log.WriteLine(line);
         _echo?.Invoke(line);
+        if (line.StartsWith(ServeCommand.HttpLinePrefix, StringComparison.Ordinal)) HttpUrl = line[ServeCommand.HttpLinePrefix.Length..].Split(' ')[0];
         if (line.StartsWith("VMPlant node listening on", StringComparison.Ordinal)) _listening.TrySetResult();
         TrackShop(line);
     }
