@@ -134,7 +134,15 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             {
                 // Bring the compose grid up and run this same drill again inside a client container's network namespace.
                 await using var containers = new ContainerDrill(_options, _work, _progress);
-                return _result = await containers.RunAsync();
+                try
+                {
+                    return _result = await containers.RunAsync();
+                }
+                catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+                {
+                    _report.Problems.Add(e.Message); // keeps the work directory (container logs) for the operator
+                    throw;
+                }
             }
             try
             {

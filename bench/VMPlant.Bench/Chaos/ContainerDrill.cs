@@ -97,7 +97,6 @@ public sealed class ContainerDrill(ChaosOptions options, string work, Action<str
             }
             drill.WaitForExit(); // drains the output handlers
         }
-        await SaveLogsAsync();
         if (!File.Exists(reportPath))
             throw new InvalidOperationException($"the container drill ended (exit code {drill.ExitCode}) without a report; see {Path.Combine(work, "drill.log")}");
         return ChaosReport.FromJson(await File.ReadAllTextAsync(reportPath));
@@ -139,7 +138,11 @@ public sealed class ContainerDrill(ChaosOptions options, string work, Action<str
         try
         {
             if (_clientContainer is not null) await ComposeGrid.RunAsync("docker", ["rm", "-f", _clientContainer]);
-            if (_grid is not null) await _grid.DownAsync();
+            if (_grid is not null)
+            {
+                await SaveLogsAsync();
+                await _grid.DownAsync();
+            }
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
