@@ -42,10 +42,11 @@ public sealed class ComposeGrid(string project, IReadOnlyList<string> composeFil
         (envFile is null ? [] : File.ReadAllLines(envFile))
         .Select(l => l.Split('=', 2)).Where(kv => kv is ["VMPLANT_IMAGE", _]).Select(kv => kv[1].Trim()).LastOrDefault() ?? "vmplant:latest";
 
-    public Task UpAsync() => ComposeAsync("up", "-d", "--no-build");
+    /// <summary>Starts the grid; returns once compose has started every container (plants only after shop-1 is healthy).</summary>
+    public Task UpAsync(TimeSpan timeout) => ComposeAsync(timeout, "up", "-d", "--no-build");
 
     /// <summary>Stops and removes the project's containers, network and volumes (images stay).</summary>
-    public Task DownAsync() => ComposeAsync("down", "--volumes", "--remove-orphans", "--timeout", "5");
+    public Task DownAsync() => ComposeAsync(CommandDeadline, "down", "--volumes", "--remove-orphans", "--timeout", "5");
 
     public async Task<string> ContainerAsync(string service)
     {
@@ -167,13 +168,13 @@ public sealed class ComposeGrid(string project, IReadOnlyList<string> composeFil
         return null;
     }
 
-    private Task<string> ComposeAsync(params string[] args)
+    private Task<string> ComposeAsync(TimeSpan timeout, params string[] args)
     {
         var all = new List<string> { "-p", project };
         foreach (var file in composeFiles) all.AddRange(["-f", file]);
         if (envFile is not null) all.AddRange(["--env-file", envFile]);
         all.AddRange(args);
-        return RunAsync("docker-compose", all, environment: new Dictionary<string, string> { ["VMPLANT_SECRETS_DIR"] = secretsDir });
+        return RunAsync("docker-compose", all, timeout, environment: new Dictionary<string, string> { ["VMPLANT_SECRETS_DIR"] = secretsDir });
     }
 
     /// <summary>Runs a command to completion within a deadline; its stdout, or an exception with its stderr.</summary>

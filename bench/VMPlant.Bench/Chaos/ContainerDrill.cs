@@ -41,9 +41,9 @@ public sealed class ContainerDrill(ChaosOptions options, string work, Action<str
         _grid = new ComposeGrid(_project, [composeFile, WriteOverride()], options.ComposeEnvFile, secrets);
 
         var up = Stopwatch.StartNew();
-        await _grid.UpAsync();
+        await _grid.UpAsync(HealthyDeadline);
         progress($"compose project {_project} up (network {_grid.Network}); waiting for every healthcheck");
-        await _grid.WaitHealthyAsync(ComposeGrid.NodeServices.Prepend("postgres"), HealthyDeadline);
+        await _grid.WaitHealthyAsync(ComposeGrid.NodeServices.Prepend("postgres"), HealthyDeadline - up.Elapsed + TimeSpan.FromMinutes(1));
         var upSeconds = up.Elapsed.TotalSeconds;
         progress($"every container healthy {upSeconds:0.0} s after `docker-compose up`");
 
