@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole VMPlant test suite, installing what it needs on a fresh Debian machine (libvirt0;
-# PostgreSQL when it can be had; QEMU, libvirtd and the real-VM base images, see .ci/realvm.sh). Builds once, then runs the suite in groups, printing each group as it starts
+# PostgreSQL and Docker when they can be had; QEMU, libvirtd and the real-VM base images, see .ci/realvm.sh).
+# Builds once, then runs the suite in groups, printing each group as it starts
 # and finishes with its elapsed time, so a long drill is never minutes of silence.
 # Ends with a plain "N passed, N failed, N skipped" line; exits non-zero on any failure.
 # Extra arguments go to every `dotnet test` call (e.g. --filter 'FullyQualifiedName~ShopActorSpec').
@@ -28,6 +29,11 @@ fi
 # shellcheck source=.ci/postgres.sh
 source "$root/.ci/postgres.sh"
 start_postgres_if_possible
+
+# shellcheck source=.ci/docker.sh
+source "$root/.ci/docker.sh"
+start_docker_if_possible
+trap stop_docker_if_started EXIT
 
 project="$root/VMPlant.Tests/VMPlant.Tests.csproj"
 results="$root/TestResults"

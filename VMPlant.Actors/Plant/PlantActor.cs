@@ -92,6 +92,10 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
                 (_ledger, var plan) = _ledger.Restart(vmId, DateTimeOffset.UtcNow);
                 StartBuild(plan);
             }
+            // A build can finish while its plant is cut off (a hung host that was downed): its VmReady then dies with
+            // the old shop proxy while the shop re-bids the request elsewhere. So after every start the plant reports
+            // its running VMs again; the shop ignores what it knows and removes such duplicates.
+            foreach (var ready in _ledger.RunningVms()) _shop.Tell(ready);
             _log.Info("Plant {Plant} connected to {Uri}: host {Host}, {Images} cached images, {Vms} VMs",
                 _settings.Name, done.Hypervisor.Uri, done.HostSize, _ledger.State.Images.Count, _ledger.State.Vms.Values.Count(v => v.HoldsCapacity));
             BecomeReady();

@@ -1,14 +1,14 @@
 using VMPlant.Host.Configuration;
 using VMPlant.Tests.Support;
 using Xunit;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace VMPlant.Tests.Deployment;
 
 /// <summary>
-/// Docker is not runnable on the development machine, so docker-compose.yml is checked here instead: every VMPlant
-/// service uses the image built by the Dockerfile, sets only environment keys the host reads, and the seeds,
-/// ports and roles fit together.
+/// docker-compose.yml read as compose reads it (YAML merge keys resolved), without Docker: every VMPlant service
+/// sets only environment keys the host reads, and the seeds, ports and roles fit together. ComposeDrillSpec runs it.
 /// </summary>
 public sealed class ComposeFileSpec
 {
@@ -18,7 +18,7 @@ public sealed class ComposeFileSpec
     {
         var yaml = new YamlStream();
         using var reader = new StreamReader(Path.Combine(RepoPaths.Root, "docker-compose.yml"));
-        yaml.Load(reader);
+        yaml.Load(new MergingParser(new Parser(reader)));
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         return (YamlMappingNode)root.Children[new YamlScalarNode("services")];
     }

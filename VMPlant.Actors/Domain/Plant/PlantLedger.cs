@@ -325,6 +325,13 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
 
     private PlantDecision Reply(IVmPlantMessage message) => new(this) { Replies = [message] };
 
+    /// <summary>What the plant tells the shop about each running VM after a start (see PlantActor's connect).</summary>
+    public IEnumerable<VmReady> RunningVms() =>
+        from entry in State.VmIdByRequest
+        where State.Vms.GetValueOrDefault(entry.Value) is { State: VmState.Running, Info: not null }
+        let info = State.Vms[entry.Value].Info!
+        select new VmReady(entry.Key, info, ReportFor(info));
+
     private CreateReport ReportFor(VmInfo info) => new(Rules.Plant, info.ImageId,
         ImmutableArray<string>.Empty, [.. info.Actions.Select(a => a.Id)], 0, 0,
         ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty);

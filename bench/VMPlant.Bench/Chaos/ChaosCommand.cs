@@ -8,24 +8,28 @@ public static class ChaosCommand
 {
     public static Command Create()
     {
-        var scenario = new Argument<string>("scenario") { Description = "kill-shop | kill-plant | leave-shop | partition" };
+        var scenario = new Argument<string>("scenario") { Description = "kill-shop | kill-plant | leave-shop | partition | containers" };
         var shops = new Option<int>("--shops") { Description = "Shop-capable nodes to start (1-3)", DefaultValueFactory = _ => 2 };
         var plants = new Option<int>("--plants") { Description = "Plant nodes to start, one plant each (1-5)", DefaultValueFactory = _ => 3 };
         var lanes = new Option<int>("--lanes") { Description = "Concurrent request streams", DefaultValueFactory = _ => 3 };
         var workDir = new Option<string?>("--work-dir") { Description = "Where nodes keep data and logs (default: a new temp directory)" };
         var keep = new Option<bool>("--keep") { Description = "Keep the work directory (it is always kept when the drill fails)" };
         var postgres = new Option<string?>("--shop-postgres") { Description = "PostgreSQL connection string for the shared shop journal (default: a shared SQLite file)" };
-        var command = new Command("chaos", "Run a failover drill on separate local processes and print what happened")
+        var composeFile = new Option<string?>("--compose-file") { Description = "containers: the compose file (default: docker-compose.yml in this directory or above)" };
+        var composeEnv = new Option<string?>("--compose-env") { Description = "containers: compose variables naming the images (default: .build/docker/offline.env beside the compose file, when present)" };
+        var command = new Command("chaos", "Run a failover drill on separate local processes (or the compose grid's containers) and print what happened")
         {
-            scenario, shops, plants, lanes, workDir, keep, postgres,
+            scenario, shops, plants, lanes, workDir, keep, postgres, composeFile, composeEnv,
         };
         command.SetAction(async (parse, _) =>
         {
             ChaosOptions options;
             try
             {
+                var compose = parse.GetValue(composeFile) ?? ComposeFiles.Find(Environment.CurrentDirectory);
                 options = new ChaosOptions(ChaosRunner.ParseScenario(parse.GetValue(scenario)!), parse.GetValue(shops), parse.GetValue(plants),
-                    parse.GetValue(workDir), parse.GetValue(keep), parse.GetValue(postgres), Lanes: parse.GetValue(lanes));
+                    parse.GetValue(workDir), parse.GetValue(keep), parse.GetValue(postgres), Lanes: parse.GetValue(lanes),
+                    ComposeFile: compose, ComposeEnvFile: parse.GetValue(composeEnv) ?? ComposeFiles.OfflineEnv(compose));
             }
             catch (ArgumentException e)
             {

@@ -18,6 +18,8 @@ public enum ChaosScenario
     LeaveShop,
     /// <summary>Cut the cluster in two (network namespaces); the split brain resolver keeps one side.</summary>
     Partition,
+    /// <summary>The compose grid in containers: docker kill of the singleton's container, docker pause of a plant, network disconnect of a node.</summary>
+    Containers,
 }
 
 /// <param name="ShopConnectionString">Shop journal shared by the shop nodes; null = a SQLite file in the work directory.</param>
@@ -31,7 +33,12 @@ public sealed record ChaosOptions(
     string ShopProvider = "PostgreSQL.15",
     int Lanes = 3,
     TimeSpan? FaultAfter = null,
-    TimeSpan? RunAfterFault = null);
+    TimeSpan? RunAfterFault = null,
+    string? ComposeFile = null,
+    string? ComposeEnvFile = null);
+
+/// <summary>One fault of a drill: what it does, and how the drill waits for the cluster to be whole again before the next one.</summary>
+public sealed record DrillFault(Func<Task> Inject, Func<Task>? Heal = null);
 
 /// <summary>
 /// Failover drills on real processes: starts a small cluster of VMPlant nodes on free loopback ports (each plant
@@ -39,7 +46,7 @@ public sealed record ChaosOptions(
 /// fault, then asks every request again by id and checks the outcome: nothing acknowledged lost, nothing built
 /// twice, no capacity leaked. Bounded: at most shops + plants processes, every wait has a deadline.
 /// </summary>
-public sealed class ChaosRunner : IAsyncDisposable
+public sealed partial class ChaosRunner : IAsyncDisposable
 {
     private static readonly TimeSpan AskDeadline = TimeSpan.FromSeconds(60);
     private readonly ChaosOptions _options;
@@ -71,11 +78,18 @@ public sealed class ChaosRunner : IAsyncDisposable
         _report = new ChaosReport
         {
             Scenario = ScenarioName(options.Scenario),
-            Layout = options.Scenario == ChaosScenario.Partition
-                ? $"{PartitionDrill.Nodes} nodes [shop,plant], each a process in its own network namespace on a bridge, client in another"
-                : $"{options.Shops} shop nodes + {options.Plants} plant nodes, separate processes on 127.0.0.1",
-            ShopJournal = options.ShopConnectionString is null || options.Scenario == ChaosScenario.Partition
-                ? "SQLite file shared by the shop nodes" : options.ShopProvider,
+            Layout = options.Scenario switch
+            {
+                ChaosScenario.Partition => $"{PartitionDrill.Nodes} nodes [shop,plant], each a process in its own network namespace on a bridge, client in another",
+                ChaosScenario.Containers => "docker-compose.yml: postgres + 2 shop + 3 plant containers on a compose network of the drill's own, client in another container",
+                _ => $"{options.Shops} shop nodes + {options.Plants} plant nodes, separate processes on 127.0.0.1",
+            },
+            ShopJournal = options.Scenario switch
+            {
+                ChaosScenario.Containers => "PostgreSQL container shared by every node",
+                ChaosScenario.Partition => "SQLite file shared by the shop nodes",
+                _ => options.ShopConnectionString is null ? "SQLite file shared by the shop nodes" : options.ShopProvider,
+            },
         };
     }
 
@@ -86,6 +100,7 @@ public sealed class ChaosRunner : IAsyncDisposable
         ChaosScenario.KillShop => "kill-shop",
         ChaosScenario.KillPlant => "kill-plant",
         ChaosScenario.LeaveShop => "leave-shop",
+        ChaosScenario.Containers => "containers",
         _ => "partition",
     };
 
@@ -95,7 +110,8 @@ public sealed class ChaosRunner : IAsyncDisposable
         "kill-plant" => ChaosScenario.KillPlant,
         "leave-shop" => ChaosScenario.LeaveShop,
         "partition" => ChaosScenario.Partition,
-        _ => throw new ArgumentException($"unknown scenario '{name}' (kill-shop, kill-plant, leave-shop, partition)"),
+        "containers" => ChaosScenario.Containers,
+        _ => throw new ArgumentException($"unknown scenario '{name}' (kill-shop, kill-plant, leave-shop, partition, containers)"),
     };
 
     public async Task<ChaosReport> RunAsync()
@@ -109,6 +125,33 @@ public sealed class ChaosRunner : IAsyncDisposable
                 return _result = await partition.RunAsync();
             }
             await PartitionInsideAsync(prefix);
+            await File.WriteAllTextAsync(Path.Combine(_work, PartitionDrill.ReportFile), _report.ToJson());
+            return _report;
+        }
+        if (_options.Scenario == ChaosScenario.Containers)
+        {
+            if (Environment.GetEnvironmentVariable(ContainerDrill.ProjectVariable) is not { Length: > 0 } project)
+            {
+                // Bring the compose grid up and run this same drill again inside a client container's network namespace.
+                await using var containers = new ContainerDrill(_options, _work, _progress);
+                try
+                {
+                    return _result = await containers.RunAsync();
+                }
+                catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+                {
+                    _report.Problems.Add(e.Message); // keeps the work directory (container logs) for the operator
+                    throw;
+                }
+            }
+            try
+            {
+                await ContainersInsideAsync(project);
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException or NodeUnreachableException)
+            {
+                _report.Problems.Add($"the drill stopped: {e.Message}");
+            }
             await File.WriteAllTextAsync(Path.Combine(_work, PartitionDrill.ReportFile), _report.ToJson());
             return _report;
         }
@@ -132,7 +175,7 @@ public sealed class ChaosRunner : IAsyncDisposable
                 break;
         }
         await VerifyAsync();
-        if (shopMovedAt is { } faultAt) CheckOneShopAtATime(faultAt);
+        if (shopMovedAt is { } faultAt) CheckOneShopAtATime(faultAt, ProcessHistories());
         return _report;
     }
 
@@ -229,33 +272,37 @@ public sealed class ChaosRunner : IAsyncDisposable
         _report.Mark($"{victim.Name} restarted (pid {restarted.Pid}) and rejoined; its plant registered again");
 
         await VerifyAsync();
-        CheckOneShopAtATime(faultAt);
+        CheckOneShopAtATime(faultAt, ProcessHistories());
     }
 
+    private List<ShopHistory> ProcessHistories() => _retired.Concat(_nodes).Select(n => n.ShopHistory()).ToList();
+
     /// <summary>
-    /// Two shops never at once: every process's shop-singleton lifetime (from its start marker to its stop marker,
-    /// or to the process's exit) must not overlap any other's; and no process logged a failed or rejected write of
-    /// the shop's journal.
+    /// Two shops never at once: every node's shop-singleton lifetimes (from a start marker to its stop marker, or to
+    /// the death of the process or container that logged it) must not overlap any other's; and no node logged a
+    /// failed or rejected write of the shop's journal.
     /// </summary>
-    private void CheckOneShopAtATime(double faultAt)
+    private void CheckOneShopAtATime(double faultAt, IReadOnlyList<ShopHistory> histories)
     {
         var intervals = new List<(string Node, DateTime From, DateTime To)>();
-        foreach (var node in _retired.Concat(_nodes))
+        foreach (var node in histories)
         {
             DateTime? open = null;
-            foreach (var (at, started) in node.ShopMarks.OrderBy(m => m.At))
+            var events = node.Marks.Select(m => (m.At, Kind: m.Started ? 1 : 0))
+                .Concat(node.Deaths.Select(d => (At: d, Kind: -1))).OrderBy(e => e.At);
+            foreach (var (at, kind) in events)
             {
-                _report.Mark(_report.At(at), $"{node.Name} (pid {node.Pid}): shop singleton {(started ? "started" : "stopped")}");
-                if (started) open ??= at;
+                if (kind >= 0) _report.Mark(_report.At(at), $"{node.Node}: shop singleton {(kind == 1 ? "started" : "stopped")}");
+                if (kind == 1) open ??= at;
                 else if (open is { } from)
                 {
-                    intervals.Add((node.Name, from, at));
+                    intervals.Add((node.Node, from, at));
                     open = null;
                 }
             }
-            if (open is { } still) intervals.Add((node.Name, still, node.ExitedAt ?? DateTime.UtcNow));
-            foreach (var failure in node.ShopJournalFailures)
-                _report.Problems.Add($"{node.Name}: shop journal write failed: {failure}");
+            if (open is { } still) intervals.Add((node.Node, still, DateTime.UtcNow));
+            foreach (var failure in node.JournalFailures)
+                _report.Problems.Add($"{node.Node}: shop journal write failed: {failure}");
         }
         var overlaps = 0;
         for (var i = 0; i < intervals.Count; i++)
@@ -319,7 +366,14 @@ public sealed class ChaosRunner : IAsyncDisposable
 
     /// <summary>Lanes send creates back to back; the fault hits after a few answers; the stream goes on until recovery is seen.</summary>
     /// <returns>When the fault hit (seconds into the drill).</returns>
-    private async Task<double> StreamWithFaultAsync(Func<Task> fault)
+    private async Task<double> StreamWithFaultAsync(Func<Task> fault) => (await StreamWithFaultsAsync([new DrillFault(fault)]))[0];
+
+    /// <summary>
+    /// Lanes send creates back to back while the faults hit one after another: each after a few answers, each
+    /// followed by its recovery (the first request sent after it answered) and its heal (the cluster whole again).
+    /// </summary>
+    /// <returns>When each fault hit (seconds into the drill).</returns>
+    private async Task<IReadOnlyList<double>> StreamWithFaultsAsync(IReadOnlyList<DrillFault> faults)
     {
         using var stop = new CancellationTokenSource();
         var lanes = Enumerable.Range(0, _options.Lanes).Select(_ => Task.Run(async () =>
@@ -328,24 +382,31 @@ public sealed class ChaosRunner : IAsyncDisposable
         })).ToList();
         _report.Mark($"workload started: {_options.Lanes} lanes of create requests");
         var faultAfter = _options.FaultAfter ?? TimeSpan.FromSeconds(6);
-        await WaitUntilAsync(() => _requests.Values.Count(r => r.Answer is not null) >= 4, faultAfter + TimeSpan.FromSeconds(60));
-        await Task.Delay(faultAfter);
-        await fault();
-        var faultAt = _report.Now;
-        var runAfter = _options.RunAfterFault ?? TimeSpan.FromSeconds(8);
-        await WaitUntilAsync(() => _requests.Values.Count(r => r.SentAt > faultAt && r.Answer is not null) >= _options.Lanes, TimeSpan.FromSeconds(90));
-        var recovered = _requests.Values.Where(r => r.SentAt > faultAt && r.AnsweredAt is not null).Select(r => r.AnsweredAt!.Value).DefaultIfEmpty().Min();
-        if (recovered > 0)
+        var faultTimes = new List<double>();
+        foreach (var fault in faults)
         {
-            _report.RecoverySeconds = Math.Round(recovered - faultAt, 2);
-            _report.Mark(recovered, "first request sent after the fault answered");
+            var answered = _requests.Values.Count(r => r.Answer is not null);
+            await WaitUntilAsync(() => _requests.Values.Count(r => r.Answer is not null) >= answered + 4, faultAfter + TimeSpan.FromSeconds(60));
+            await Task.Delay(faultAfter);
+            await fault.Inject();
+            var faultAt = _report.Now;
+            faultTimes.Add(faultAt);
+            await WaitUntilAsync(() => _requests.Values.Count(r => r.SentAt > faultAt && r.Answer is not null) >= _options.Lanes, TimeSpan.FromSeconds(90));
+            var recovered = _requests.Values.Where(r => r.SentAt > faultAt && r.AnsweredAt is not null).Select(r => r.AnsweredAt!.Value).DefaultIfEmpty().Min();
+            if (recovered > 0)
+            {
+                _report.RecoverySeconds = Math.Max(_report.RecoverySeconds ?? 0, Math.Round(recovered - faultAt, 2));
+                _report.Mark(recovered, faults.Count == 1 ? "first request sent after the fault answered"
+                    : $"first request sent after fault {faultTimes.Count} answered ({recovered - faultAt:0.00} s after it)");
+            }
+            else _report.Problems.Add($"no request sent after fault {faultTimes.Count} was answered within 90 s");
+            if (fault.Heal is not null) await fault.Heal();
         }
-        else _report.Problems.Add("no request sent after the fault was answered within 90 s");
-        await Task.Delay(runAfter);
+        await Task.Delay(_options.RunAfterFault ?? TimeSpan.FromSeconds(8));
         stop.Cancel();
         await Task.WhenAll(lanes);
         _report.Mark("workload stopped; in-flight requests answered or timed out");
-        return faultAt;
+        return faultTimes;
     }
 
     /// <summary>Sends creates one lane at a time and kills the plant node that is building the first one.</summary>
@@ -397,9 +458,9 @@ public sealed class ChaosRunner : IAsyncDisposable
     }
 
     /// <summary>Every request is asked once more by id (as a client that never heard back would), then the outcome is checked.</summary>
-    private async Task VerifyAsync()
+    private async Task VerifyAsync(int? liveNodes = null)
     {
-        var live = _nodes.Where(n => !n.HasExited).ToList();
+        var live = liveNodes ?? _nodes.Count(n => !n.HasExited);
         _report.Sent = _requests.Count;
         _report.Acknowledged = _requests.Values.Count(r => r.Answer is not null);
         _report.ClientErrors = _requests.Values.Count(r => r.TimedOut);
@@ -462,7 +523,7 @@ public sealed class ChaosRunner : IAsyncDisposable
                 _report.Problems.Add($"plant {plant.Plant}: used capacity does not match the {mine.Count} VMs the shop has there");
             }
         }
-        _report.Mark($"verified: {vms.Length} VMs in the shop, {plants.Length} live plants, {live.Count} live nodes");
+        _report.Mark($"verified: {vms.Length} VMs in the shop, {plants.Length} live plants, {live} live nodes");
     }
 
     private async Task<object?> TryAskAsync(IVmPlantMessage message, TimeSpan timeout)

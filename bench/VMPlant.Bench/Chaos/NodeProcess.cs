@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using VMPlant.Actors.Domain;
-using VMPlant.Actors.Shop;
 using VMPlant.Host.Cli;
 
 namespace VMPlant.Bench.Chaos;
@@ -189,22 +187,14 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private void TrackShop(string line)
     {
-        foreach (var (marker, started) in new[] { (ShopActor.StartedMarker, true), (ShopActor.StoppedMarker, false) })
-        {
-            var at = line.IndexOf(marker, StringComparison.Ordinal);
-            if (at < 0) continue;
-            var stamp = line[(at + marker.Length)..].Trim().Split(' ')[0];
-            var when = DateTime.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t.ToUniversalTime() : DateTime.UtcNow;
-            lock (_shopMarks) _shopMarks.Add((when, started));
-        }
-        // Akka.Persistence logs "Failed to persist event …" / "Rejected to persist event …" with the persistence id.
-        // A failure while *replaying* (a read, e.g. SQLite busy under load) is not a second writer: the shop's backoff
-        // supervisor starts it again and it recovers, so only write failures count here.
-        if ((line.Contains("Failed to persist", StringComparison.OrdinalIgnoreCase) || line.Contains("Rejected to persist", StringComparison.OrdinalIgnoreCase)
-             || (line.Contains("Persistence failure", StringComparison.OrdinalIgnoreCase) && !line.Contains("when replaying", StringComparison.OrdinalIgnoreCase)))
-            && line.Contains("persistenceId [shop]", StringComparison.Ordinal))
+        if (ShopLog.Mark(line) is { } mark)
+            lock (_shopMarks) _shopMarks.Add(mark);
+        if (ShopLog.IsShopJournalFailure(line))
             lock (_shopMarks) _journalFailures.Add(line);
     }
+
+    /// <summary>This process's singleton markers and exit, for the "two shops never at once" check.</summary>
+    public ShopHistory ShopHistory() => new($"{Name} (pid {Pid})", ShopMarks, ExitedAt is { } exited ? [exited] : [], ShopJournalFailures);
 
     public async ValueTask DisposeAsync()
     {
