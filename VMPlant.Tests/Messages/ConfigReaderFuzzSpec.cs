@@ -38,14 +38,13 @@ public sealed class ConfigReaderFuzzSpec(ITestOutputHelper output) : IDisposable
         var clock = Stopwatch.StartNew();
         var file = Path.Combine(_dir.Path, "node.conf");
         foreach (var text in OperatorFiles.Concat(KnownAkkaHangs)) Check(file, text, tally);
-        Gen.Select(Gen.Int[0, bases.Count - 1], Gen.Int)
-            .Sample((which, seed) =>
-            {
-                if (tally["hangs"] > 0) return;
-                Check(file, Mutate(bases[which], new Random(seed)), tally);
-            }, iter: MutatedInputs, threads: 1);
+        foreach (var (which, mutation) in MutationPlan(bases.Count, MutatedInputs))
+        {
+            if (tally["hangs"] > 0) break;
+            Check(file, Mutate(bases[which], mutation), tally);
+        }
 
-        var line = $"config reader, mutated inputs: {tally} in {clock.Elapsed.TotalSeconds:0.0} s";
+        var line = $"config reader, mutated inputs (seed {FuzzSeed}): {tally} in {clock.Elapsed.TotalSeconds:0.0} s";
         output.WriteLine(line);
         Console.WriteLine(line);
         foreach (var failure in tally.Failures) output.WriteLine("  " + failure);

@@ -27,13 +27,12 @@ public sealed class SpecReaderFuzzSpec(ITestOutputHelper output)
         var tally = new Tally();
         var clock = Stopwatch.StartNew();
         foreach (var hang in KnownAkkaHangs) Check(hang, tally);
-        Gen.Select(Gen.Int[0, examples.Count - 1], Gen.Int)
-            .Sample((example, seed) =>
-            {
-                if (tally["hangs"] > 0) return;
-                Check(Mutate(examples[example], new Random(seed)), tally);
-            }, iter: MutatedInputs, threads: 1);
-        Report("spec reader, mutated inputs", tally, clock.Elapsed);
+        foreach (var (which, mutation) in MutationPlan(examples.Count, MutatedInputs))
+        {
+            if (tally["hangs"] > 0) break;
+            Check(Mutate(examples[which], mutation), tally);
+        }
+        Report($"spec reader, mutated inputs (seed {FuzzSeed})", tally, clock.Elapsed);
     }
 
     [Fact]

@@ -135,7 +135,7 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
         {
             return await client.AskAsync(request, TimeSpan.FromSeconds(20));
         }
-        catch (NodeUnreachableException)
+        catch (Exception e) when (e is NodeUnreachableException or RequestTimedOutException)
         {
             return null; // the node died under this request: it was not acknowledged
         }

@@ -298,8 +298,20 @@ public sealed class VmSpecParserSpec
         var files = Directory.GetFiles(RepoPaths.Examples, "*.conf").Select(Path.GetFileName).Order();
 
         Assert.Equal(
-            ["bad-cycle.conf", "centos-web.conf", "debian-mpi-solver.conf", "debian-mpi.conf", "mpi-node-add-tools.conf"],
+            ["bad-cycle.conf", "centos-web.conf", "debian-mpi-solver.conf", "debian-mpi.conf", "mpi-node-add-tools.conf",
+                "real-busybox-job.conf", "real-debian-hello.conf"],
             files);
+    }
+
+    [Theory]
+    [InlineData("real-busybox-job.conf", "install-os")]
+    [InlineData("real-debian-hello.conf", "install-package")]
+    public void The_real_vm_examples_read_with_every_action_kind_they_need(string file, string kind)
+    {
+        var spec = VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, file));
+
+        Assert.Contains(spec.Actions, a => a.Kind == kind);
+        Assert.All(spec.Actions, a => Assert.False(string.IsNullOrEmpty(a.Id)));
     }
 
     [Fact]

@@ -451,7 +451,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             trace.Answer = answer;
             trace.AnsweredAt = _report.Now;
         }
-        catch (NodeUnreachableException)
+        catch (Exception e) when (e is NodeUnreachableException or RequestTimedOutException)
         {
             trace.TimedOut = true;
         }
@@ -532,7 +532,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         {
             return await _client!.AskAsync(message, timeout);
         }
-        catch (NodeUnreachableException)
+        catch (Exception e) when (e is NodeUnreachableException or RequestTimedOutException)
         {
             return null;
         }

@@ -35,7 +35,7 @@ public sealed class VmSpecValidatorSpec
     [InlineData("  ", "name: is missing")]
     [InlineData("-starts-with-dash", "name: '-starts-with-dash' is not a valid VM name (expected ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$)")]
     [InlineData("has space", "name: 'has space' is not a valid VM name (expected ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$)")]
-    [InlineData("trailing-newline\n", "name: 'trailing-newline\n' is not a valid VM name (expected ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$)")]
+    [InlineData("trailing-newline\n", "name: 'trailing-newline ' is not a valid VM name (expected ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$)")]
     public void The_name_must_be_safe_for_libvirt(string name, string expected) =>
         Assert.Equal([expected], ErrorsOf(Spec(name, DebianOs())));
 
