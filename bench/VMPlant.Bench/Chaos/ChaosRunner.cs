@@ -125,7 +125,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
                 return _result = await partition.RunAsync();
             }
             await PartitionInsideAsync(prefix);
-            await File.WriteAllTextAsync(Path.Combine(_work, PartitionDrill.ReportFile), _report.ToJson());
+            await File.WriteAllTextAsync(Path.Combine(_work, RelayedDrill.ReportFile), _report.ToJson());
             return _report;
         }
         if (_options.Scenario == ChaosScenario.Containers)
@@ -152,7 +152,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             {
                 _report.Problems.Add($"the drill stopped: {e.Message}");
             }
-            await File.WriteAllTextAsync(Path.Combine(_work, PartitionDrill.ReportFile), _report.ToJson());
+            await File.WriteAllTextAsync(Path.Combine(_work, RelayedDrill.ReportFile), _report.ToJson());
             return _report;
         }
         await StartClusterAsync();

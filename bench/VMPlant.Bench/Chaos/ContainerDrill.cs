@@ -70,36 +70,7 @@ public sealed class ContainerDrill(ChaosOptions options, string work, Action<str
         info.Environment[ProjectVariable] = _project;
         info.Environment[ClientAddressVariable] = address;
         info.Environment[UpSecondsVariable] = upSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-        var reportPath = Path.Combine(work, PartitionDrill.ReportFile);
-        File.Delete(reportPath);
-        using var drill = Process.Start(info) ?? throw new InvalidOperationException("could not start the drill in the client container's namespace");
-        await using (var log = new StreamWriter(Path.Combine(work, "drill.log")) { AutoFlush = true })
-        {
-            void OnLine(string? line)
-            {
-                if (line is null) return;
-                lock (log) log.WriteLine(line);
-                if (line.StartsWith("… ", StringComparison.Ordinal)) progress(line[2..]);
-            }
-            drill.OutputDataReceived += (_, e) => OnLine(e.Data);
-            drill.ErrorDataReceived += (_, e) => OnLine(e.Data);
-            drill.BeginOutputReadLine();
-            drill.BeginErrorReadLine();
-            using var deadline = new CancellationTokenSource(DrillDeadline);
-            try
-            {
-                await drill.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                drill.Kill(entireProcessTree: true);
-                throw new TimeoutException($"the container drill did not finish within {DrillDeadline.TotalMinutes:0} min (logs in {work})");
-            }
-            drill.WaitForExit(); // drains the output handlers
-        }
-        if (!File.Exists(reportPath))
-            throw new InvalidOperationException($"the container drill ended (exit code {drill.ExitCode}) without a report; see {Path.Combine(work, "drill.log")}");
-        return ChaosReport.FromJson(await File.ReadAllTextAsync(reportPath));
+        return await RelayedDrill.RunAsync(info, work, "container drill", DrillDeadline, progress);
     }
 
     /// <summary>The drill's settings (short timeouts, ~2 s builds) for every node, and nothing else changed.</summary>

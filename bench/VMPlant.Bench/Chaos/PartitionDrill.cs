@@ -23,7 +23,6 @@ public sealed class PartitionDrill(ChaosOptions options, string work, Action<str
     /// <summary>Set (to the namespace prefix) when the drill runs inside the client namespace.</summary>
     public const string NetnsVariable = "VMPLANT_CHAOS_NETNS";
 
-    public const string ReportFile = "report.json";
 
     /// <summary>Nodes in the drill: an odd count, so keep-majority always has a majority side.</summary>
     public const int Nodes = 3;
@@ -79,36 +78,7 @@ public sealed class PartitionDrill(ChaosOptions options, string work, Action<str
         foreach (var arg in new[] { "dotnet", NodeProcess.HarnessDll, "chaos", "partition", "--work-dir", work, "--keep", "--lanes", options.Lanes.ToString() })
             info.ArgumentList.Add(arg);
         info.Environment[NetnsVariable] = _prefix;
-        var reportPath = Path.Combine(work, ReportFile);
-        File.Delete(reportPath);
-        using var drill = Process.Start(info) ?? throw new InvalidOperationException("could not start the drill in the client namespace");
-        await using (var log = new StreamWriter(Path.Combine(work, "drill.log")) { AutoFlush = true })
-        {
-            void OnLine(string? line)
-            {
-                if (line is null) return;
-                lock (log) log.WriteLine(line);
-                if (line.StartsWith("… ", StringComparison.Ordinal)) progress(line[2..]);
-            }
-            drill.OutputDataReceived += (_, e) => OnLine(e.Data);
-            drill.ErrorDataReceived += (_, e) => OnLine(e.Data);
-            drill.BeginOutputReadLine();
-            drill.BeginErrorReadLine();
-            using var deadline = new CancellationTokenSource(DrillDeadline);
-            try
-            {
-                await drill.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                drill.Kill(entireProcessTree: true);
-                throw new TimeoutException($"the partition drill did not finish within {DrillDeadline.TotalMinutes:0} min (logs in {work})");
-            }
-            drill.WaitForExit(); // drains the output handlers
-        }
-        if (!File.Exists(reportPath))
-            throw new InvalidOperationException($"the partition drill ended (exit code {drill.ExitCode}) without a report; see {Path.Combine(work, "drill.log")}");
-        return ChaosReport.FromJson(await File.ReadAllTextAsync(reportPath));
+        return await RelayedDrill.RunAsync(info, work, "partition drill", DrillDeadline, progress);
     }
 
     private async Task CreateNetworkAsync()
