@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using VMPlant.Bench.Chaos;
 
 namespace VMPlant.Bench;
 
@@ -23,7 +24,7 @@ public sealed partial class ClusterProcesses : IAsyncDisposable
         Directory.CreateDirectory(layout.DataDir);
         var configFile = Path.Combine(layout.DataDir, "node.conf");
         await File.WriteAllLinesAsync(configFile, layout.Hocon());
-        var host = typeof(ClusterProcesses).Assembly.Location;
+        var host = NodeProcess.HostDll;
         var info = new ProcessStartInfo(DotnetExecutable())
         {
             RedirectStandardOutput = true,
