@@ -54,7 +54,7 @@ public sealed class VmPlantNode : IAsyncDisposable
     /// <summary>The node's HTTP endpoints (health probes), or null when vmplant.http.enabled is off.</summary>
     public NodeHttpServer? Http { get; private set; }
 
-    public static VmPlantNode Start(Config config)
+    public static async Task<VmPlantNode> StartAsync(Config config)
     {
         var settings = SettingsReader.Node(config);
         var shopSettings = SettingsReader.Shop(config);
@@ -76,7 +76,7 @@ public sealed class VmPlantNode : IAsyncDisposable
             throw;
         }
         // Released when the system ends, however it ends (a test may terminate it without DisposeAsync).
-        system.WhenTerminated.ContinueWith(_ => dataLock.Dispose(), TaskScheduler.Default);
+        _ = system.WhenTerminated.ContinueWith(_ => dataLock.Dispose(), TaskScheduler.Default);
         var cluster = Cluster.Get(system);
         if (settings.SeedNodes.IsEmpty) cluster.Join(cluster.SelfAddress);
         else cluster.JoinSeedNodes(settings.SeedNodes.Select(seed => Address.Parse(TransportSecurity.WithProtocol(seed, config))));
@@ -108,22 +108,22 @@ public sealed class VmPlantNode : IAsyncDisposable
             cluster.SelfAddress, string.Join(", ", settings.Roles), string.Join(", ", plantSettings.Select(p => p.Name)), settings.DataDir,
             Cluster.Get(edge.System).SelfAddress);
         var node = new VmPlantNode(system, edge, settings, proxy, plants, dataLock);
-        if (httpSettings.Enabled) node.StartHttp(httpSettings);
+        if (httpSettings.Enabled) await node.StartHttpAsync(httpSettings);
         return node;
     }
 
-    private void StartHttp(HttpSettings settings)
+    private async Task StartHttpAsync(HttpSettings settings)
     {
         try
         {
-            Http = NodeHttpServer.StartAsync(this, settings).GetAwaiter().GetResult();
+            Http = await NodeHttpServer.StartAsync(this, settings);
             System.Log.Info("VMPlant node {Address} serves HTTP at {Url}", Settings.Address, Http.Url);
         }
         catch (Exception)
         {
             // A node that cannot serve its probes must not linger half started.
-            Edge.StopAsync().Wait(TimeSpan.FromSeconds(30));
-            CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(30));
+            await Edge.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(TimeSpan.FromSeconds(30));
             throw;
         }
     }

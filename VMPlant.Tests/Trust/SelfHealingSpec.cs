@@ -86,5 +86,5 @@ public sealed class SelfHealingSpec : IAsyncLifetime
     }
 
     private static VmSpec Spec(string name) =>
-        VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, "debian-mpi.conf")) with { Name = name, Resources = new ResourceSpec(1, 512, 2) };
+        VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, "debian-mpi.conf")) with { Name = name, Resources = new Resources(1, 512, 2) };
 }

@@ -194,7 +194,7 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
     }
 
     private static VmSpec Spec(string name) =>
-        VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, "debian-mpi.conf")) with { Name = name, Resources = new ResourceSpec(1, 512, 2) };
+        VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, "debian-mpi.conf")) with { Name = name, Resources = new Resources(1, 512, 2) };
 
     private async Task<VmInfo> CreateAsync(TestCertificates certs, NodeProcess node, string client)
     {
