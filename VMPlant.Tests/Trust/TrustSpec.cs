@@ -122,6 +122,9 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
         // The owner and an operator may.
         Assert.IsType<VmDestroyed>(await alice.AskAsync(new DestroyVm(first.VmId)));
         Assert.IsType<VmDestroyed>(await root.AskAsync(new DestroyVm(second.VmId)));
+
+        // The clients' reachability probes completed real handshakes: the node logged no failed one for honest clients.
+        Assert.DoesNotContain(node.LogLines(), l => l.Contains("TLS handshake failed", StringComparison.Ordinal));
     }
 
     [Fact]
