@@ -44,7 +44,10 @@ public sealed record BenchOptions
     public TimeSpan MatchingWindow { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Plants per placement run.</summary>
-    public ImmutableArray<int> PlantCounts { get; init; } = [1, 4, 16, 64];
+    public ImmutableArray<int> PlantCounts { get; init; } = [1, 4, 16, 64, 256];
+
+    /// <summary>Plants per process in the placement suite; more plants are spread over plant-only processes on loopback.</summary>
+    public int PlantsPerProcess { get; init; } = 64;
 
     /// <summary>Measured creates per placement run (after warm-up).</summary>
     public int PlacementRequests { get; init; } = 200;
