@@ -10,7 +10,7 @@ public enum Suite
     Cache,
     /// <summary>ImageIndex.FindBest cost per bid vs cache and DAG size (Stopwatch; BenchmarkDotNet has the full grid).</summary>
     Matching,
-    /// <summary>Placement and end-to-end create latency with 1, 4, 16, 64 plants on one in-process node.</summary>
+    /// <summary>Placement and end-to-end create latency with 1, 4, 16, 64, 256 plants (64 per process).</summary>
     Placement,
     /// <summary>Sustained creates/s and destroys/s at a fixed concurrency on one node, with where the time goes.</summary>
     Throughput,
