@@ -81,7 +81,12 @@ public sealed record GoldenImageInfo(
     string Volume,
     ImmutableArray<PerformedAction> Actions,
     double BuildCost,
-    long Hits);
+    long Hits)
+{
+    /// <summary>Set when the image's actions alone would not fit in a page: how many of its last actions <see cref="Actions"/> leaves out.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ActionsOmitted { get; init; }
+}
 
 public sealed record PlantStatus(
     string Plant,

@@ -119,7 +119,8 @@ public static class Output
         {
             text.AppendLine().AppendLine($"{plant.Plant} golden images:");
             foreach (var image in plant.Images)
-                text.AppendLine($"  {image.ImageId}  saves {Num(image.BuildCost)} s, {image.Hits} hits: {List(image.Actions.Select(a => $"{a.Id} ({a.Kind})"))}");
+                text.AppendLine($"  {image.ImageId}  saves {Num(image.BuildCost)} s, {image.Hits} hits: {List(image.Actions.Select(a => $"{a.Id} ({a.Kind})"))}" +
+                                (image.ActionsOmitted is > 0 ? $" and {image.ActionsOmitted} more actions" : ""));
             if (plant.ImagesNext is not null) text.AppendLine($"  (more images on the next page)");
         }
         return text.ToString().TrimEnd();

@@ -43,7 +43,15 @@ public static class PlantPages
         Pager.Take(
             status.Images.Where(i => after is null || string.CompareOrdinal(i.ImageId, after) > 0).OrderBy(i => i.ImageId, StringComparer.Ordinal),
             PageLimits.MaxItems, maxBytes,
-            (page, more) => status with { Images = page, ImagesNext = more ? page[^1].ImageId : null });
+            (page, more) => status with { Images = page, ImagesNext = more ? page[^1].ImageId : null },
+            ShortenActions);
+
+    /// <summary>An image whose list of actions alone outgrows a page (hundreds of long action ids) keeps the first that fit, saying how many are left out.</summary>
+    private static GoldenImageInfo ShortenActions(GoldenImageInfo image, long maxBytes)
+    {
+        var kept = Pager.Take(image.Actions, image.Actions.Length, maxBytes - 32, (actions, _) => image with { Actions = actions });
+        return kept with { ActionsOmitted = image.Actions.Length - kept.Actions.Length };
+    }
 
     /// <summary>The bytes a plant's own answer may take: a page less room for the listing's envelope and cursor.</summary>
     public static long PlantBytes(long maxBytes) => maxBytes - 2048;

@@ -53,6 +53,25 @@ public sealed class PlantPagesSpec
     }
 
     [Fact]
+    public async Task An_image_whose_actions_alone_outgrow_a_page_is_listed_with_the_first_that_fit_and_the_count_left_out()
+    {
+        var node = new PureNode(Budget);
+        var plant = PlantWithImages("a", 3);
+        var huge = plant.Images[1] with { Actions = Actions(2_000, idLength: 100) };
+        node.Plants["a"] = plant with { Images = plant.Images.SetItem(1, huge) };
+
+        var list = Assert.IsType<PlantList>(await PageFetcher.AllAsync(ListPlants.Instance, node.Ask));
+
+        var images = Assert.Single(list.Plants).Images;
+        Assert.Equal(plant.Images.Select(i => i.ImageId), images.Select(i => i.ImageId));
+        Assert.Null(images[0].ActionsOmitted);
+        Assert.Equal(huge.Actions.Take(images[1].Actions.Length).ToArray(), images[1].Actions.ToArray());
+        Assert.Equal(2_000, images[1].Actions.Length + images[1].ActionsOmitted);
+        Assert.InRange(images[1].ActionsOmitted!.Value, 1, 1_999);
+        Assert.All(node.PageBytes, bytes => Assert.InRange(bytes, 1, Budget));
+    }
+
+    [Fact]
     public async Task A_foreign_cursor_is_refused()
     {
         var node = new PureNode(Budget);
