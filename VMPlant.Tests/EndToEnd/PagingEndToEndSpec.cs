@@ -64,7 +64,7 @@ public sealed class PagingEndToEndSpec(ITestOutputHelper output) : IAsyncLifetim
     /// <summary>Creates VMs through the client (a few at a time) and destroys each, so the plant's capacity lasts: they stay in history.</summary>
     private async Task<List<string>> CreateAndDestroyAsync(int count)
     {
-        var spec = SpecBuilder.DebianOnly("pg", new ResourceSpec(1, 16, 1));
+        var spec = SpecBuilder.DebianOnly("pg", new Resources(1, 16, 1));
         var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>

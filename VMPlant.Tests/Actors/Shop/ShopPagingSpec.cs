@@ -49,7 +49,7 @@ public sealed class ShopPagingSpec(ITestOutputHelper output)
         var spec = SpecBuilder.DebianOnly();
         shop.Tell(new CreateVm(requestId, spec));
         plant.ExpectMsg<RequestBid>();
-        plant.Reply(new Bid(requestId, new BidSummary("a", 10, "img-a", 0, 1, new Capacity(4, 4096, 50))));
+        plant.Reply(new Bid(requestId, new BidSummary("a", 10, "img-a", 0, 1, new Resources(4, 4096, 50))));
         var award = plant.ExpectMsg<Award>();
         plant.Reply(new AwardAccepted(requestId, "a"));
         var vm = new VmInfo(award.VmId, spec.Name, "a", VmState.Running, spec.Resources, "img-a", actions, DateTimeOffset.UtcNow);
@@ -122,7 +122,7 @@ public sealed class ShopPagingSpec(ITestOutputHelper output)
                 if (message is RequestBid bid)
                     sender.Tell(cost % 10 == 0
                         ? new Decline(bid.RequestId, new DeclineSummary(name, "not enough free memory on this fake host, by design of the spec"))
-                        : new Bid(bid.RequestId, new BidSummary(name, cost, "img-" + name, 1, 2, new Capacity(4, 4096, 50))));
+                        : new Bid(bid.RequestId, new BidSummary(name, cost, "img-" + name, 1, 2, new Resources(4, 4096, 50))));
                 return AutoPilot.KeepRunning;
             }));
             shop.Tell(new RegisterPlant(name, plant.Ref));

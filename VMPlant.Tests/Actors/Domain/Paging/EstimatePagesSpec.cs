@@ -10,10 +10,10 @@ public sealed class EstimatePagesSpec
 {
     private const long Budget = 16_000;
 
-    private static readonly VmSpec Spec = new("n", new ResourceSpec(1, 64, 1), []);
+    private static readonly VmSpec Spec = new("n", new Resources(1, 64, 1), []);
 
     private static BidSummary Bid(int n, double cost, ImmutableArray<ActionCostSource>? costs = null) =>
-        new($"plant-{n:D4}", cost, $"img-{n}", 1, 2, new Capacity(4, 1024 * (n % 3), 50), costs);
+        new($"plant-{n:D4}", cost, $"img-{n}", 1, 2, new Resources(4, 1024 * (n % 3), 50), costs);
 
     private static EstimateResult ManyPlants(int bids, int declines) => new(
         [.. Enumerable.Range(0, bids).Select(n => Bid(n, n % 10))],
