@@ -80,6 +80,10 @@ public sealed record EstimateResult(ImmutableArray<BidSummary> Bids, ImmutableAr
 
 public sealed record VmList(ImmutableArray<VmInfo> Vms) : IVmPlantMessage;
 
-public sealed record VmDestroyed(string VmId, string Plant) : IVmPlantMessage;
+/// <summary>The VM is gone: removed now, or (<see cref="AlreadyDestroyed"/>) destroyed before this request; either way a success.</summary>
+public sealed record VmDestroyed(string VmId, string Plant) : IVmPlantMessage
+{
+    public bool AlreadyDestroyed { get; init; }
+}
 
 public sealed record PlantList(ImmutableArray<PlantStatus> Plants) : IVmPlantMessage;

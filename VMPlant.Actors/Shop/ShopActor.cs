@@ -33,6 +33,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     public ShopActor(ShopSettings settings)
     {
         _settings = settings;
+        _ledger = _ledger with { Limits = settings.Limits };
         _auctions = new AuctionHouse(Context, () => Timers, settings, _log, requestId => _ledger.Journaled.Requests.ContainsKey(requestId));
         if (settings.JournalPluginId.Length > 0) JournalPluginId = settings.JournalPluginId;
         if (settings.SnapshotPluginId.Length > 0) SnapshotPluginId = settings.SnapshotPluginId;
@@ -58,15 +59,15 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             _auctions.Ended(failed.RequestId);
             Execute(_ledger.AuctionFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), failed.RequestId, failed);
         });
-        Command<VmReady>(ready => Execute(_ledger.Ready(ready), ready.RequestId, ready, () =>
+        Command<VmReady>(ready => Execute(_ledger.Ready(ready, _auctions.Plants.ContainsKey), ready.RequestId, ready, () =>
         {
             RequestTrace.Mark(ready.RequestId, TracePoint.ShopCompleted);
             _log.Info("{VmId} for {RequestId} is running on {Plant} (image {ImageId}, {Performed} actions performed)",
                 ready.Vm.VmId, ready.RequestId, ready.Vm.Plant, ready.Vm.ImageId, ready.Report.PerformedActionIds.Length);
         }));
-        Command<VmFailed>(failed => Execute(_ledger.Failed(failed), failed.RequestId, failed));
+        Command<VmFailed>(failed => Execute(_ledger.Failed(failed, _auctions.Plants.ContainsKey), failed.RequestId, failed));
         Command<ConfigureVm>(configure => Execute(_ledger.Configure(configure, Sender, _auctions.Plants.ContainsKey), configure.RequestId, configure));
-        Command<RequestRejected>(rejected => Execute(_ledger.Rejected(rejected), rejected.RequestId, rejected));
+        Command<RequestRejected>(rejected => Execute(_ledger.Rejected(rejected, _auctions.Plants.ContainsKey), rejected.RequestId, rejected));
         Command<ShowVm>(show => SendAfterJournal(Sender, _ledger.Decided.Vms.TryGetValue(show.VmId, out var vm) ? vm : new VmNotFound(show.VmId)));
         Command<ListVms>(list => SendAfterJournal(Sender, VmQuery.Invalid(list.Where) is { } error
             ? new RequestRejected("list", error)
@@ -127,12 +128,16 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     private void OnPlantTerminated(Terminated terminated)
     {
         foreach (var name in _auctions.Gone(terminated.ActorRef))
+        {
+            // Configures it was performing or that wait for it cannot finish: their requesters are told.
+            Execute(_ledger.PlantGone(name), "", terminated);
             // Requests it was building are bid again (same VM id); if it comes back with the VM, the duplicate is removed.
             foreach (var request in _ledger.Decided.Unfinished.Where(r => r.Status == RequestStatus.Awarded && r.Plant == name && !_auctions.IsRunning(r.RequestId)).ToList())
             {
                 _log.Warning("Re-bidding {RequestId}: plant {Plant}, which was building it, is gone", request.RequestId, name);
                 _auctions.Start(request.RequestId, request.VmId, request.Spec!);
             }
+        }
         VmPlantMetrics.PlantsRegistered.Record(_auctions.Plants.Count);
     }
 
@@ -156,7 +161,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
 
     private void OnEstimate(EstimateVm estimate)
     {
-        if (ShopLedger<IActorRef>.Validate("estimate", estimate.Spec) is { } rejection)
+        if (ShopLedger<IActorRef>.Validate("estimate", estimate.Spec, _settings.Limits) is { } rejection)
         {
             Sender.Tell(rejection);
             return;
@@ -217,8 +222,13 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
                 whenJournaled?.Invoke();
                 if (decision.AnswerWhenJournaled) Answer(requestId);
                 if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+                foreach (var (waitedFor, answer) in decision.TellWaitingFor) Reply(waitedFor, answer);
             });
-        else if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+        else
+        {
+            if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+            foreach (var (waitedFor, answer) in decision.TellWaitingFor) Reply(waitedFor, answer);
+        }
         switch (decision.Auction)
         {
             case AuctionStep.Start when _ledger.Decided.Requests.TryGetValue(requestId, out var request) && request.Spec is not null:

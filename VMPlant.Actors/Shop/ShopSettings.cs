@@ -16,4 +16,7 @@ public sealed record ShopSettings(
     string SnapshotPluginId = "")
 {
     public const string PersistenceId = "shop";
+
+    /// <summary>The bounds every received request is held to (<c>vmplant.limits</c>), whichever client sent it.</summary>
+    public VMPlant.Messages.Specs.InputLimits Limits { get; init; } = VMPlant.Messages.Specs.InputLimits.Default;
 }

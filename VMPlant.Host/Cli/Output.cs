@@ -25,6 +25,7 @@ public static class Output
         EstimateResult estimate => BidTable(estimate.Bids, estimate.Declines),
         VmInfo vm => Vm(vm),
         VmList list => VmTable(list),
+        VmDestroyed { AlreadyDestroyed: true } destroyed => $"{destroyed.VmId} was already destroyed (it was on {destroyed.Plant})",
         VmDestroyed destroyed => $"destroyed {destroyed.VmId} on {destroyed.Plant}",
         PlantList plants => PlantTable(plants),
         VmNotFound missing => $"error: no VM named {VMPlant.Messages.Specs.Excerpt.Of(missing.VmId, 80)}",

@@ -39,7 +39,10 @@ public static class SettingsReader
             Setting.TimeSpan(shop, "plant-wait"),
             Setting.Int(config, "vmplant.persistence.snapshot-every"),
             ShopPlugin(shop, "journal-plugin", NodeConfig.ShopJournalPlugin),
-            ShopPlugin(shop, "snapshot-plugin", NodeConfig.ShopSnapshotPlugin));
+            ShopPlugin(shop, "snapshot-plugin", NodeConfig.ShopSnapshotPlugin))
+        {
+            Limits = InputLimits.FromConfig(config),
+        };
     }
 
     /// <summary>An explicit plugin id, else the shop-sql plugin when the shop has a store of its own, else the default.</summary>
