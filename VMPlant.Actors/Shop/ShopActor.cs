@@ -33,13 +33,13 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     public ShopActor(ShopSettings settings)
     {
         _settings = settings;
-        _ledger = _ledger with { Limits = settings.Limits };
+        _ledger = _ledger with { Limits = settings.Limits, Decided = ShopState.Empty with { Retention = settings.Retention } };
         _auctions = new AuctionHouse(Context, () => Timers, settings, _log, requestId => _ledger.Journaled.Requests.ContainsKey(requestId));
         if (settings.JournalPluginId.Length > 0) JournalPluginId = settings.JournalPluginId;
         if (settings.SnapshotPluginId.Length > 0) SnapshotPluginId = settings.SnapshotPluginId;
 
         RecoverWith<ShopSnapshot>(
-            snapshot => _ledger = _ledger with { Decided = snapshot.Restore() },
+            snapshot => _ledger = _ledger with { Decided = snapshot.Restore(settings.Retention) },
             e => _ledger = _ledger with { Decided = _ledger.Decided.Apply(e) },
             OnRecoveryCompleted);
 
@@ -87,6 +87,13 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     }
 
     protected override int SnapshotEvery => _settings.SnapshotEvery;
+
+    /// <summary>Every command is decided at the time it arrived (the ledger stamps it on the events that finish requests).</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        _ledger = _ledger with { Now = DateTimeOffset.UtcNow };
+        return base.AroundReceive(receive, message);
+    }
 
     public override string PersistenceId => ShopSettings.PersistenceId;
 

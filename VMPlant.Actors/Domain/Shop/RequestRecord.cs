@@ -31,6 +31,9 @@ public sealed record RequestRecord(
     /// request id reused for something else is refused. Null for requests journaled before fingerprints existed.</summary>
     public string? Fingerprint { get; init; }
 
+    /// <summary>When it finished (the finishing event's time); null while unfinished, or when journaled before times were.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
     /// <summary>The answer every requester of this id gets, once there is one.</summary>
     [JsonIgnore]
     public IVmPlantMessage? Outcome => (IVmPlantMessage?)Created ?? Failure;

@@ -25,14 +25,22 @@ public sealed record RequestAwarded(
     ImmutableArray<DeclineSummary> Declines) : IVmPlantEvent;
 
 [EventVersion(1)]
-public sealed record RequestCompleted(string RequestId, VmInfo Vm, CreateReport Report) : IVmPlantEvent;
+public sealed record RequestCompleted(string RequestId, VmInfo Vm, CreateReport Report) : IVmPlantEvent
+{
+    /// <summary>When it was decided; absent in events written before (such a request counts as finished long ago).</summary>
+    public DateTimeOffset? At { get; init; }
+}
 
 [EventVersion(1)]
 public sealed record RequestFailed(
     string RequestId,
     string Reason,
     ImmutableArray<BidSummary> Bids,
-    ImmutableArray<DeclineSummary> Declines) : IVmPlantEvent;
+    ImmutableArray<DeclineSummary> Declines) : IVmPlantEvent
+{
+    /// <summary>When it was decided; absent in events written before (such a request counts as finished long ago).</summary>
+    public DateTimeOffset? At { get; init; }
+}
 
 /// <summary>A configure request finished on the VM's plant.</summary>
 [EventVersion(1)]
@@ -40,6 +48,9 @@ public sealed record VmConfigured(string RequestId, VmInfo Vm, CreateReport Repo
 {
     /// <summary>What was asked (<see cref="RequestFingerprint"/>); absent in events written before fingerprints existed.</summary>
     public string? Fingerprint { get; init; }
+
+    /// <summary>When it was decided; absent in events written before (such a request counts as finished long ago).</summary>
+    public DateTimeOffset? At { get; init; }
 }
 
 [EventVersion(1)]

@@ -94,6 +94,9 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
     /// <summary>The bounds received requests must respect (the node's <c>vmplant.limits</c>).</summary>
     public InputLimits Limits { get; init; } = InputLimits.Default;
 
+    /// <summary>The time the command being decided arrived: stamped on the events that finish requests (retention counts from it).</summary>
+    public DateTimeOffset Now { get; init; }
+
     /// <summary>After recovery both sides are the journal.</summary>
     public ShopLedger<TRequester> Recovered() => this with { Journaled = Decided };
 
@@ -107,7 +110,10 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
         Waiting.TryGetValue(requestId, out var waiting) ? (this with { Waiting = Waiting.Remove(requestId) }, waiting) : (this, []);
 
     /// <summary>The journaled answer for the request, once there is one.</summary>
-    public IVmPlantMessage? JournaledOutcome(string requestId) => Journaled.Requests.TryGetValue(requestId, out var r) ? Journaled.OutcomeOf(r) : null;
+    public IVmPlantMessage? JournaledOutcome(string requestId) =>
+        Journaled.Requests.TryGetValue(requestId, out var r) ? Journaled.OutcomeOf(r)
+        : Journaled.Remembered.TryGetValue(requestId, out var remembered) ? Journaled.OutcomeOf(remembered)
+        : null;
 
     /// <summary>VM ids are derived from the request id, so a retried request can never mint a second VM.</summary>
     public static string VmIdFor(string requestId, string name)
@@ -152,6 +158,10 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
                 ? new ShopDecision<TRequester>(this) { ReplyAfterJournal = conflict }
                 // Also a duplicate of a request still being journaled: it waits for the one outcome.
                 : new ShopDecision<TRequester>(Wait(create.RequestId, requester)) { Repeat = known.Outcome is not null };
+        if (Decided.Remembered.TryGetValue(create.RequestId, out var remembered))
+            return RequestFingerprint.Conflict(create.RequestId, remembered.Fingerprint, remembered.VmId, fingerprint, null) is { } conflict
+                ? new ShopDecision<TRequester>(this) { ReplyAfterJournal = conflict }
+                : new ShopDecision<TRequester>(Wait(create.RequestId, requester)) { Repeat = true };
         if (ConfiguresById.TryGetValue(create.RequestId, out var configuring))
             return new ShopDecision<TRequester>(this)
             {
@@ -205,7 +215,7 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
         var ledger = this with { Offers = Offers.Remove(requestId) };
         return Decided.Requests.TryGetValue(requestId, out var known) && known.IsFinished
             ? new ShopDecision<TRequester>(ledger)
-            : Decide(new RequestFailed(requestId, reason, bids, declines), ledger) with { AnswerWhenJournaled = true };
+            : Decide(new RequestFailed(requestId, reason, bids, declines) { At = Now }, ledger) with { AnswerWhenJournaled = true };
     }
 
     /// <summary>
@@ -220,7 +230,7 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
             if (!ConfiguresById.TryGetValue(ready.RequestId, out var configured) && !Waiting.ContainsKey(ready.RequestId))
                 return new ShopDecision<TRequester>(this);
             var next = EndConfigure(ready.RequestId, reachable);
-            return Decide(new VmConfigured(ready.RequestId, ready.Vm, ready.Report) { Fingerprint = configured?.Fingerprint }, next.Ledger) with
+            return Decide(new VmConfigured(ready.RequestId, ready.Vm, ready.Report) { Fingerprint = configured?.Fingerprint, At = Now }, next.Ledger) with
             {
                 AnswerWhenJournaled = true,
                 ToPlant = next.ToPlant,
@@ -238,7 +248,7 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
                 // A plant repeating itself (resent award, re-registration after failover): the outcome is already known.
                 : new ShopDecision<TRequester>(this) { Repeat = true };
         var report = ready.Report with { Bids = request.Bids, Declines = request.Declines };
-        return Decide(new RequestCompleted(ready.RequestId, ready.Vm, report), this) with { AnswerWhenJournaled = true };
+        return Decide(new RequestCompleted(ready.RequestId, ready.Vm, report) { At = Now }, this) with { AnswerWhenJournaled = true };
     }
 
     /// <summary>A plant reports a failed build (journaled unless already finished), or a failed configure (nothing journaled).</summary>
@@ -256,7 +266,7 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
         }
         return request.IsFinished
             ? new ShopDecision<TRequester>(this)
-            : Decide(new RequestFailed(failed.RequestId, failed.Reason, request.Bids, request.Declines), this) with { AnswerWhenJournaled = true };
+            : Decide(new RequestFailed(failed.RequestId, failed.Reason, request.Bids, request.Declines) { At = Now }, this) with { AnswerWhenJournaled = true };
     }
 
     /// <summary>
@@ -273,6 +283,10 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
             return RequestFingerprint.Conflict(requestId, known.Fingerprint, known.VmId, fingerprint, configure.VmId) is { } conflict
                 ? new ShopDecision<TRequester>(this) { ReplyAfterJournal = conflict }
                 : new ShopDecision<TRequester>(Wait(requestId, requester)) { Repeat = known.Outcome is not null };
+        if (Decided.Remembered.TryGetValue(requestId, out var remembered))
+            return RequestFingerprint.Conflict(requestId, remembered.Fingerprint, remembered.VmId, fingerprint, configure.VmId) is { } conflict
+                ? new ShopDecision<TRequester>(this) { ReplyAfterJournal = conflict }
+                : new ShopDecision<TRequester>(Wait(requestId, requester)) { Repeat = true };
         if (ConfiguresById.TryGetValue(requestId, out var pending))
             return RequestFingerprint.Conflict(requestId, pending.Fingerprint, pending.Request.VmId, fingerprint, configure.VmId) is { } conflict
                 ? new ShopDecision<TRequester>(this) { Reply = conflict }

@@ -28,7 +28,7 @@ public sealed class ShopLedgerRequestRulesSpec
     /// <summary>A ledger holding request r1, completed: VM "vm" running on plant a.</summary>
     private static ShopLedger<string> Running()
     {
-        var accepted = Journal(ShopLedger<string>.Empty.Create(new CreateVm("r1", SpecBuilder.MpiSolver()), "client-1", Now));
+        var accepted = Journal((ShopLedger<string>.Empty with { Now = Now }).Create(new CreateVm("r1", SpecBuilder.MpiSolver()), "client-1", Now));
         var awarded = Journal(accepted.Offered(new AwardOffer("r1", "a", [], [])).Accepted(new AwardAccepted("r1", "a")));
         var (done, _) = Journal(awarded.Ready(Ready("r1"))).TakeWaiting("r1");
         return done;
