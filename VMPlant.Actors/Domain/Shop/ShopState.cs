@@ -101,7 +101,7 @@ public sealed record ShopState(
         if (request.Status == RequestStatus.Failed)
             return new CreateVmFailed(request.RequestId, request.Reason ?? "failed", ImmutableArray<BidSummary>.Empty, ImmutableArray<DeclineSummary>.Empty);
         var vm = Vms.GetValueOrDefault(request.VmId) ?? new VmInfo(request.VmId, NameOf(request.VmId), request.Plant ?? "", VmState.Destroyed,
-            new ResourceSpec(0, 0, 0), "", ImmutableArray<PerformedAction>.Empty, request.FinishedAt ?? DateTimeOffset.UnixEpoch);
+            new Resources(0, 0, 0), "", ImmutableArray<PerformedAction>.Empty, request.FinishedAt ?? DateTimeOffset.UnixEpoch);
         return new VmCreated(request.RequestId, vm, new CreateReport(vm.Plant, vm.ImageId, [], [], 0, 0, [], []));
     }
 
