@@ -10,7 +10,8 @@ namespace VMPlant.Messages.Specs;
 /// and substitutions, nothing after a document written in braces, no '=', ':' or '+=' directly inside a list, one
 /// separator per field and after a key (a value holding '=' or ':' is quoted), none of HOCON's reserved characters
 /// in unquoted text (<c>` ^ ? ! @ * &amp; \ $</c>: inside a list, <c>a=[\]</c> or <c>a=[@]</c> also hangs Akka's parser), no
-/// control characters, and at most
+/// control characters, only a path inside a substitution (<c>a=[${ id =[[[</c> hangs it too; <c>${}</c> gets no position),
+/// only JSON's escapes in strings (Akka reports others without a position), and at most
 /// <c>maxDepth</c> nested brackets — and names the line and column of the first thing it refuses.
 /// Semantics (keys, values, substitutions) stay with Akka's parser.
 /// </summary>
@@ -64,6 +65,8 @@ public static class HoconSyntaxCheck
                     var close = text.IndexOfAny(['}', '\n'], i + 2);
                     if (close < 0 || text[close] != '}')
                         return InputProblem.At(text, i, "unterminated substitution: '${' without '}' on the same line");
+                    // Only a path may stand inside: brackets or an empty path there send Akka's parser astray.
+                    if (SubstitutionProblem(text, i, close) is { } substitution) return substitution;
                     frame.Content();
                     i = close + 1;
                     sawContent = true;
@@ -184,7 +187,16 @@ public static class HoconSyntaxCheck
         {
             var c = text[i];
             if (c == '"') return i + 1;
-            if (c == '\\') { i++; continue; }
+            if (c == '\\')
+            {
+                if (i + 1 < text.Length && !ValidEscape(text, i + 1))
+                {
+                    problem = InputProblem.At(text, i, $"unknown escape '\\{Excerpt.Line(text[i + 1].ToString(), 4)}' in a string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+                    return text.Length;
+                }
+                i++;
+                continue;
+            }
             if (c is '\n' or '\r')
             {
                 problem = InputProblem.At(text, start, "unterminated string: a quoted string must end on the line it starts");
@@ -198,5 +210,23 @@ public static class HoconSyntaxCheck
         }
         problem = InputProblem.At(text, start, "unterminated string: '\"' without a closing '\"'");
         return text.Length;
+    }
+
+    /// <summary>HOCON's (JSON's) escapes; <paramref name="at"/> is the character after the backslash.</summary>
+    private static bool ValidEscape(string text, int at) => text[at] switch
+    {
+        '"' or '\\' or '/' or 'b' or 'f' or 'n' or 'r' or 't' => true,
+        'u' => at + 4 < text.Length && !text.AsSpan(at + 1, 4).ContainsAnyExcept("0123456789abcdefABCDEF"),
+        _ => false,
+    };
+
+    /// <summary>A substitution <c>${path}</c> or <c>${?path}</c> from <paramref name="dollar"/> to <paramref name="close"/>: why it is not one, or null.</summary>
+    private static InputProblem? SubstitutionProblem(string text, int dollar, int close)
+    {
+        var path = text.AsSpan(dollar + 2, close - dollar - 2).Trim();
+        if (path.StartsWith("?")) path = path[1..].Trim();
+        if (path.IsEmpty) return InputProblem.At(text, dollar, "empty substitution: '${}' names no path");
+        var bad = path.IndexOfAny("[]{}=:,+#`^?!@*&\\$");
+        return bad < 0 ? null : InputProblem.At(text, dollar, $"'{path[bad]}' inside a substitution: '${{...}}' holds a path such as a.b.c");
     }
 }

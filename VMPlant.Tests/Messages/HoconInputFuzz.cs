@@ -35,6 +35,7 @@ public static partial class HoconInputFuzz
         "x = [ y = 1 ]", "actions = [\nactions = [\n { id = a }\n]\n", "a = [ { b = 1 }\n c = 2 } ]\n",
         "a=[\\]", "a = [ x\\y ]", "a=[@]", "a=[`]", "a=[^]", "a=[?]", "a=[!]", "a=[*]", "a=[&]", "a=[$]",
         "x = [ { a = 1, {} b = 2 } ]",
+        "a=[${ id =[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]", "a=[${}]\na=[${}]",
         "x = [ { a := { } } ]", "x = [ { a = = { } } ]", "x = [ { a : : { } } ]", "x = [ { = { } } ]", "x = [ { a = b = {} } ]",
     ];
 
@@ -143,12 +144,22 @@ public static partial class HoconInputFuzz
         public void Fail(string kind, string input, string detail)
         {
             Count(kind);
-            // A few examples of each kind, hangs and crashes in full (they go into bug reports).
-            if (this[kind] <= 3)
-                _failures.Add($"{kind}: {detail} — input {Excerpt.Of(input, kind is "hangs" or "crashes" ? 2_000 : 200)}");
+            if (this[kind] > 3) return;
+            // A few examples of each kind; hangs and crashes are also saved whole (they go into bug reports).
+            var saved = kind is "hangs" or "crashes" ? Save(kind, input) : null;
+            _failures.Add($"{kind}: {detail} — input {Excerpt.Of(input, 200)}{(saved is null ? "" : $" (whole input: {saved})")}");
         }
 
         public IReadOnlyList<string> Failures => _failures;
+
+        private static string Save(string kind, string input)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), "vmplant-fuzz-findings");
+            Directory.CreateDirectory(directory);
+            var file = Path.Combine(directory, $"{kind}-seed{FuzzSeed}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(input)))[..12]}.txt");
+            File.WriteAllText(file, input);
+            return file;
+        }
 
         public override string ToString() =>
             string.Join(", ", new[] { "tried", "accepted", "rejected", "hangs", "crashes", "inexact", "unclear" }.Select(k => $"{k} {this[k]:N0}"));
