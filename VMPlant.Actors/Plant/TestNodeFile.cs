@@ -1,3 +1,4 @@
+using VMPlant.Actors.Diagnostics;
 using VMPlant.Libvirt;
 
 namespace VMPlant.Actors.Plant;
@@ -80,7 +81,9 @@ public sealed class TestNodeFile
             }
             try
             {
-                TestNodeState.Save(connection, Definition, Path);
+                var xml = TestNodeState.Capture(connection, Definition);
+                TestNodeState.SaveAtomically(Path, xml);
+                VmPlantMetrics.HostSaved("whole", xml.Length);
                 save.SetResult();
             }
             catch (Exception e)
