@@ -33,7 +33,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
 
         // Behind the plant's back: its VM "gone" disappears, and a stray domain and volume of this plant appear.
         var file = TestNodeFile.For(settings);
-        using (var host = LibvirtConnection.Open(file.Uri))
+        using (var host = file.Open())
         {
             using (var domain = host.LookupDomainByName(vanished.VmId))
             {
@@ -58,7 +58,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
         restarted.Tell(GetPlantStatus.Instance);
         Assert.Equal(1, FishForMessage<PlantStatus>(_ => true).Vms);
 
-        using var after = LibvirtConnection.Open(file.Uri);
+        using var after = TestNodeFile.OpenSaved(file.Path);
         Assert.Null(after.TryLookupDomainByName("stray"));
         Assert.NotNull(after.TryLookupDomainByName(kept.VmId));
         using var afterPool = after.LookupStoragePoolByName(settings.Pool);
@@ -74,7 +74,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
         var request = SpecBuilder.MpiSolver() with { Actions = [.. SpecBuilder.MpiSolver().Actions, job] };
         var coreImageId = CoreImage.Of(ConfigDag.Build(request))!.ImageId;
         var file = TestNodeFile.For(settings);
-        using (var host = LibvirtConnection.Open(file.Uri))
+        using (var host = file.Open())
         {
             using var pool = host.LookupStoragePoolByName(settings.Pool);
             using var halfPublished = pool.CreateVolume(VolumeXml.Build(coreImageId, 2L << 30));
@@ -85,7 +85,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
         FishForMessage<RegisterPlant>(_ => true);
         plant.Tell(new RequestBid("r1", request));
         Assert.Equal("base", FishForMessage<Bid>(_ => true).Offer.ImageId);
-        using (var host = LibvirtConnection.Open(file.Uri))
+        using (var host = TestNodeFile.OpenSaved(file.Path))
         using (var pool = host.LookupStoragePoolByName(settings.Pool))
             Assert.Null(pool.TryLookupVolumeByName(coreImageId));
 
@@ -96,7 +96,7 @@ public sealed class PlantReconciliationSpec(ITestOutputHelper output) : TestKit(
             plant.Tell(GetPlantStatus.Instance);
             Assert.Contains(FishForMessage<PlantStatus>(_ => true).Images, i => i.ImageId == coreImageId);
         });
-        using var after = LibvirtConnection.Open(file.Uri);
+        using var after = TestNodeFile.OpenSaved(file.Path);
         using var afterPool = after.LookupStoragePoolByName(settings.Pool);
         using var saved = afterPool.TryLookupVolumeByName(coreImageId);
         Assert.NotNull(saved);
