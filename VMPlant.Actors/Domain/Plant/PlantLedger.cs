@@ -136,6 +136,11 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
                 _ => new PlantDecision(this) { Replies = [accepted] },
             };
         }
+        if (State.RemovedByRequest.TryGetValue(award.RequestId, out var removedVm))
+            return new PlantDecision(this)
+            {
+                Replies = [new AwardAccepted(award.RequestId, Rules.Plant), new VmFailed(award.RequestId, removedVm, Rules.Plant, $"VM {removedVm} was destroyed on plant {Rules.Plant}")],
+            };
         var offered = Offers.TryGetValue(award.RequestId, out var o) ? o.Plan : null;
         var ledger = this with { Offers = Offers.Remove(award.RequestId) };
         var (plan, reason) = offered is not null && ledger.StillOffers(offered) ? (offered, "") : ledger.Evaluate(award.RequestId, award.Spec, offered?.Dag, now);
@@ -278,7 +283,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
         if (Unavailable is { } down) return (null, down);
         try
         {
-            dag ??= State.Learned.Apply(ConfigDag.Build(spec), spec);
+            dag ??= State.Learned.Apply(ConfigDag.Of(spec), spec);
         }
         catch (SpecValidationException e)
         {

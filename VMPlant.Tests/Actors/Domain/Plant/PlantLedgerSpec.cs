@@ -163,6 +163,67 @@ public sealed class PlantLedgerSpec
     }
 
     [Fact]
+    public void A_destroyed_vm_leaves_the_state_and_its_snapshot_and_a_late_copy_of_its_award_is_not_built_again()
+    {
+        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 256, 1));
+        var ledger = Ledger();
+        for (var i = 0; i < 3; i++)
+        {
+            var award = ledger.Award(new Award($"r{i}", $"vm-{i}", spec), Now);
+            ledger = Journal(award);
+            ledger = Journal(ledger.Built(new BuildOutcome.Succeeded(award.Build!, Running(award.Build!), Report(award.Build!)), Now));
+        }
+        ledger = ledger.Apply(new VmRemoved("vm-1", Now));
+
+        Assert.Equal(["vm-0", "vm-2"], ledger.State.Vms.Keys.Order().ToArray());
+        Assert.DoesNotContain("r1", ledger.State.VmIdByRequest.Keys);
+        Assert.DoesNotContain(ledger.Snapshot().Vms, v => v.VmId == "vm-1");
+        Assert.Equal(new Capacity(2, 512, 2), ledger.State.Holding);
+
+        foreach (var state in new[] { ledger, Ledger().Restore(ledger.Snapshot()) })
+        {
+            var late = state.Award(new Award("r1", "vm-1", spec), Now);
+            Assert.Empty(late.Events);
+            Assert.Null(late.Build);
+            Assert.IsType<AwardAccepted>(late.Replies[0]);
+            Assert.Contains("vm-1 was destroyed", Assert.IsType<VmFailed>(late.Replies[1]).Reason);
+            Assert.IsType<VmNotFound>(Assert.IsType<DestroyDecision.Refuse>(state.Destroy(new DestroyVm("vm-1"))).Reply);
+        }
+    }
+
+    [Fact]
+    public void Only_the_latest_removals_are_remembered_so_the_state_stays_bounded()
+    {
+        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 1, 1));
+        var ledger = Ledger();
+        var removals = PlantState.RemovedKept + 10;
+        for (var i = 0; i < removals; i++)
+            ledger = ledger.Apply(new VmReserved($"r{i}", $"vm-{i}", spec, "base", Now)).Apply(new VmRemoved($"vm-{i}", Now));
+
+        Assert.Empty(ledger.State.Vms);
+        Assert.Empty(ledger.State.VmIdByRequest);
+        Assert.Equal(PlantState.RemovedKept, ledger.State.RemovedByRequest.Count);
+        Assert.DoesNotContain("r0", ledger.State.RemovedByRequest.Keys);
+        Assert.Contains($"r{removals - 1}", ledger.State.RemovedByRequest.Keys);
+        Assert.Equal(PlantState.RemovedKept, ledger.Snapshot().Removed!.Value.Length);
+    }
+
+    [Fact]
+    public void A_snapshot_from_before_destroyed_vms_left_the_state_drops_them_on_restore()
+    {
+        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 256, 1));
+        var live = new PlantVm("vm-0", "r0", spec, "base", VmState.Running, null);
+        var destroyed = new PlantVm("vm-1", "r1", spec, "base", VmState.Destroyed, null);
+        var old = new PlantSnapshot([live, destroyed], ImmutableDictionary<string, string>.Empty.Add("r0", "vm-0").Add("r1", "vm-1"), [], []);
+
+        var restored = Ledger().Restore(old);
+
+        Assert.Equal(["vm-0"], restored.State.Vms.Keys.ToArray());
+        Assert.Equal("vm-1", restored.State.RemovedByRequest["r1"]);
+        Assert.Equal(new Capacity(1, 256, 1), restored.State.Holding);
+    }
+
+    [Fact]
     public void Seeds_already_journaled_or_repeated_are_imported_once()
     {
         var seed = new SeedImage(SpecBuilder.MpiSolver(), ["mpi"]);
