@@ -27,7 +27,7 @@ public sealed record VmInfo(
     string Name,
     string Plant,
     VmState State,
-    ResourceSpec Resources,
+    Resources Resources,
     string ImageId,
     ImmutableArray<PerformedAction> Actions,
     DateTimeOffset CreatedAt,
@@ -44,7 +44,7 @@ public sealed record BidSummary(
     string ImageId,
     int ReusedActions,
     int MissingActions,
-    Capacity Free,
+    Resources Free,
     ImmutableArray<ActionCostSource>? Costs = null);
 
 /// <summary>
@@ -66,8 +66,6 @@ public sealed record CreateReport(
     ImmutableArray<BidSummary> Bids,
     ImmutableArray<DeclineSummary> Declines);
 
-public sealed record Capacity(int Vcpus, long MemoryMiB, long DiskGiB);
-
 public sealed record GoldenImageInfo(
     string ImageId,
     string Volume,
@@ -79,7 +77,7 @@ public sealed record PlantStatus(
     string Plant,
     string HypervisorUri,
     bool HypervisorUp,
-    Capacity Total,
-    Capacity Free,
+    Resources Total,
+    Resources Free,
     int Vms,
     ImmutableArray<GoldenImageInfo> Images);

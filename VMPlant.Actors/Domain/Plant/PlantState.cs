@@ -16,7 +16,7 @@ public sealed record PlantState(
     ImageCache Cache)
 {
     /// <summary>Resources of the VMs that hold capacity, kept in step by <see cref="Apply"/> so no decision walks every VM.</summary>
-    public Capacity Holding { get; private init; } = Vms.Values.Where(v => v.HoldsCapacity).Aggregate(new Capacity(0, 0, 0), (sum, v) => Add(sum, v.Spec.Resources, 1));
+    public Resources Holding { get; private init; } = Vms.Values.Where(v => v.HoldsCapacity).Aggregate(new Resources(0, 0, 0), (sum, v) => Add(sum, v.Spec.Resources, 1));
 
     /// <summary>Destroyed VMs whose requests are still recognised; beyond this many the oldest are forgotten.</summary>
     public const int RemovedKept = 1024;
@@ -68,7 +68,7 @@ public sealed record PlantState(
     public LearnedCosts Learned { get; init; } = LearnedCosts.Empty;
 
     /// <summary>Resources promised to VMs that are building or running, plus the disk that golden images occupy.</summary>
-    public Capacity Reserved() => Holding with { DiskGiB = Holding.DiskGiB + ImageGiB };
+    public Resources Reserved() => Holding with { DiskGiB = Holding.DiskGiB + ImageGiB };
 
     /// <summary>Images whose volumes back a VM's disk (destroyed VMs are gone from <see cref="Vms"/>) and so must not be deleted.</summary>
     public IReadOnlySet<string> PinnedImages() => Vms.Values.Select(v => v.ImageId).ToHashSet();
@@ -109,7 +109,7 @@ public sealed record PlantState(
 
     private static long GiBOf(ImageRecord image) => (image.SizeBytes + (1L << 30) - 1) >> 30;
 
-    private static Capacity Add(Capacity sum, ResourceSpec r, int sign) =>
+    private static Resources Add(Resources sum, Resources r, int sign) =>
         new(sum.Vcpus + sign * r.Vcpus, sum.MemoryMiB + sign * r.MemoryMiB, sum.DiskGiB + sign * r.DiskGiB);
 
     private PlantState Change(string vmId, Func<PlantVm, PlantVm> change) =>

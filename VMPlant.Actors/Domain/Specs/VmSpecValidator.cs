@@ -90,7 +90,7 @@ public static class VmSpecValidator
             errors.Add(SpecError.ForSpec("name", $"'{name}' is not a valid VM name (expected {SpecLimits.VmNamePattern})"));
     }
 
-    private static void CheckResources(ResourceSpec? resources, List<SpecError> errors)
+    private static void CheckResources(Resources? resources, List<SpecError> errors)
     {
         if (resources is null)
         {

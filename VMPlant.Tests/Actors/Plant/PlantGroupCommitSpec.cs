@@ -22,7 +22,7 @@ public sealed class PlantGroupCommitSpec(ITestOutputHelper output)
     private readonly TempDirectory _data = new();
 
     /// <summary>A spec of <paramref name="vcpus"/> vCPUs that reuses nothing special; each request gets its own name.</summary>
-    private static VmSpec Spec(string name, int vcpus) => SpecBuilder.DebianOnly(name) with { Resources = new ResourceSpec(vcpus, 256, 1) };
+    private static VmSpec Spec(string name, int vcpus) => SpecBuilder.DebianOnly(name) with { Resources = new Resources(vcpus, 256, 1) };
 
     private IActorRef StartPlant(PlantSettings settings)
     {

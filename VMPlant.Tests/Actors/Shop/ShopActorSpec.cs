@@ -17,7 +17,7 @@ public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig
     private static readonly ShopSettings Settings = TestShopSettings.Fast;
 
     private static BidSummary Offer(string plant, double cost, long freeMemory = 4096) =>
-        new(plant, cost, "img-" + plant, 1, 2, new Capacity(4, freeMemory, 50));
+        new(plant, cost, "img-" + plant, 1, 2, new Resources(4, freeMemory, 50));
 
     private (IActorRef Shop, TestProbe A, TestProbe B) ShopWithTwoPlants()
     {

@@ -215,7 +215,7 @@ public static class PersistenceSuite
             var requestId = $"bench-request-{k:D7}";
             var vmId = $"{spec.Name}-{k:x12}";
             var bids = Enumerable.Range(0, 3).Select(p => new BidSummary($"plant-{(k + p) % 16:D2}", 100 + p * 50, $"img-{k % 97:x6}",
-                spec.Actions.Length - p, p, new Capacity(64, 65536, 100))).ToImmutableArray();
+                spec.Actions.Length - p, p, new Resources(64, 65536, 100))).ToImmutableArray();
             var actions = spec.Actions.Select(a => new PerformedAction(a.Id, a.Kind, $"{k:x8}{a.Id.GetHashCode():x8}")).ToImmutableArray();
             var vm = new VmInfo(vmId, spec.Name, bids[0].Plant, VmState.Running, spec.Resources, bids[0].ImageId, actions, at.AddSeconds(k));
             var report = new CreateReport(bids[0].Plant, bids[0].ImageId, [.. spec.Actions.Skip(1).Select(a => a.Id)], [spec.Actions[0].Id],

@@ -20,7 +20,7 @@ public static class PlacementSuite
             progress.Step("placement", $"{plants} plants: starting node");
             var layout = new BenchNodeLayout(Path.Combine(root, $"placement-{plants}"), plants, TestNodeDurable: options.TestNodeDurable,
                 InMemoryJournal: options.InMemoryJournal);
-            await using var node = BenchNode.Start(layout, options.ConfigFile);
+            await using var node = await BenchNode.StartAsync(layout, options.ConfigFile);
             await node.WaitForPlantsAsync(plants, TimeSpan.FromSeconds(90), progress, "placement");
             await using var shop = await node.GatewayAsync(options.Via, options.ConfigFile);
             path = shop.Description;

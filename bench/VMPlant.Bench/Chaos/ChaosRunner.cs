@@ -350,7 +350,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             .Concat(hostname is null ? [] : [NodeConfig.Set("vmplant.node.hostname", hostname)]));
 
     /// <summary>A small VM whose build performs two actions (about 2 s with the chaos time scale).</summary>
-    public static VmSpec Spec(string name) => new(name, new ResourceSpec(1, 256, 1),
+    public static VmSpec Spec(string name) => new(name, new Resources(1, 256, 1),
     [
         new ActionSpec("os", "install-os", ImmutableSortedDictionary.CreateRange(new Dictionary<string, string> { ["distro"] = "debian", ["release"] = "12" }), [], 100),
         new ActionSpec("job", "run-script", ImmutableSortedDictionary.CreateRange(new Dictionary<string, string> { ["script"] = $"echo {name}" }), ["os"], 100),

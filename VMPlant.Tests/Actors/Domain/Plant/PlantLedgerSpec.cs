@@ -16,7 +16,7 @@ public sealed class PlantLedgerSpec
         PlantLedger.Initial(new PlantRules("p1", new CostModel(CloneCost: 5, LoadWeight: 30),
                 new CachePolicy(PublishRule.Always, 0, maxImages, long.MaxValue, PublishCore: false),
                 CpuOvercommit: 2, ReservedMemoryMiB: 512, BaseImageVolume: "base", BaseImageGiB: 10))
-            .Connected(new Capacity(cpus, memoryMiB, diskGiB), [], Clean, "test:///default", "default").Ledger;
+            .Connected(new Resources(cpus, memoryMiB, diskGiB), [], Clean, "test:///default", "default").Ledger;
 
     private static PlantLedger Journal(PlantDecision decision) => decision.Events.Aggregate(decision.Ledger, (l, e) => l.Apply(e));
 
@@ -29,7 +29,7 @@ public sealed class PlantLedgerSpec
     public void Offers_what_the_host_has_after_overcommit_reserve_and_base_image()
     {
         var capacity = Ledger().Capacity;
-        Assert.Equal(new Capacity(8, 3584, 90), capacity.Total);
+        Assert.Equal(new Resources(8, 3584, 90), capacity.Total);
         Assert.Equal(capacity.Total, capacity.Free);
     }
 
@@ -40,7 +40,7 @@ public sealed class PlantLedgerSpec
         var decline = Assert.IsType<Decline>(Assert.Single(unconnected.Bid(new RequestBid("r1", SpecBuilder.MpiSolver()), Now).Replies));
         Assert.Equal("not connected yet", decline.Reason.Reason);
 
-        var tooBig = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 8192, 2));
+        var tooBig = SpecBuilder.MpiSolver(resources: new Resources(1, 8192, 2));
         decline = Assert.IsType<Decline>(Assert.Single(Ledger().Bid(new RequestBid("r2", tooBig), Now).Replies));
         Assert.StartsWith("not enough memory", decline.Reason.Reason);
     }
@@ -66,7 +66,7 @@ public sealed class PlantLedgerSpec
     [Fact]
     public void An_award_whose_capacity_went_to_another_is_refused()
     {
-        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 2048, 2));
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(1, 2048, 2));
         var ledger = Ledger();
         ledger = ledger.Bid(new RequestBid("r1", spec), Now).Ledger;
         ledger = ledger.Bid(new RequestBid("r2", spec), Now).Ledger;
@@ -137,16 +137,16 @@ public sealed class PlantLedgerSpec
     public void Capacity_follows_reservations_removals_and_a_restored_snapshot()
     {
         var ledger = Ledger();
-        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(3, 1024, 5));
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(3, 1024, 5));
         ledger = ledger.Apply(new VmReserved("r1", "vm-1", spec, "base", Now));
         ledger = ledger.Apply(new ImagePublished(Image("img-a", cost: 1, sizeBytes: (1L << 30) + 1)));
-        Assert.Equal(new Capacity(3, 1024, 5 + 2), ledger.Capacity.Reserved);
+        Assert.Equal(new Resources(3, 1024, 5 + 2), ledger.Capacity.Reserved);
 
         var restored = Ledger().Restore(ledger.Snapshot());
         Assert.Equal(ledger.Capacity.Reserved, restored.Capacity.Reserved);
 
         ledger = ledger.Apply(new VmRemoved("vm-1", Now)).Apply(new ImageEvicted("img-a", "test"));
-        Assert.Equal(new Capacity(0, 0, 0), ledger.Capacity.Reserved);
+        Assert.Equal(new Resources(0, 0, 0), ledger.Capacity.Reserved);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class PlantLedgerSpec
     [Fact]
     public void A_destroyed_vm_leaves_the_state_and_its_snapshot_and_a_late_copy_of_its_award_is_not_built_again()
     {
-        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 256, 1));
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(1, 256, 1));
         var ledger = Ledger();
         for (var i = 0; i < 3; i++)
         {
@@ -178,7 +178,7 @@ public sealed class PlantLedgerSpec
         Assert.Equal(["vm-0", "vm-2"], ledger.State.Vms.Keys.Order().ToArray());
         Assert.DoesNotContain("r1", ledger.State.VmIdByRequest.Keys);
         Assert.DoesNotContain(ledger.Snapshot().Vms, v => v.VmId == "vm-1");
-        Assert.Equal(new Capacity(2, 512, 2), ledger.State.Holding);
+        Assert.Equal(new Resources(2, 512, 2), ledger.State.Holding);
 
         foreach (var state in new[] { ledger, Ledger().Restore(ledger.Snapshot()) })
         {
@@ -194,7 +194,7 @@ public sealed class PlantLedgerSpec
     [Fact]
     public void Only_the_latest_removals_are_remembered_so_the_state_stays_bounded()
     {
-        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 1, 1));
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(1, 1, 1));
         var ledger = Ledger();
         var removals = PlantState.RemovedKept + 10;
         for (var i = 0; i < removals; i++)
@@ -211,7 +211,7 @@ public sealed class PlantLedgerSpec
     [Fact]
     public void A_snapshot_from_before_destroyed_vms_left_the_state_drops_them_on_restore()
     {
-        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 256, 1));
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(1, 256, 1));
         var live = new PlantVm("vm-0", "r0", spec, "base", VmState.Running, null);
         var destroyed = new PlantVm("vm-1", "r1", spec, "base", VmState.Destroyed, null);
         var old = new PlantSnapshot([live, destroyed], ImmutableDictionary<string, string>.Empty.Add("r0", "vm-0").Add("r1", "vm-1"), [], []);
@@ -220,7 +220,7 @@ public sealed class PlantLedgerSpec
 
         Assert.Equal(["vm-0"], restored.State.Vms.Keys.ToArray());
         Assert.Equal("vm-1", restored.State.RemovedByRequest["r1"]);
-        Assert.Equal(new Capacity(1, 256, 1), restored.State.Holding);
+        Assert.Equal(new Resources(1, 256, 1), restored.State.Holding);
     }
 
     [Fact]
