@@ -135,9 +135,12 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         });
         Command<ImageVolumeDeleted>(deleted =>
         {
-            if (deleted.Error is { } error)
+            // Until its volume is gone the evicted image's disk stays counted (a failed delete: until the next start).
+            if (deleted.Error is null)
+                _ledger = _ledger.VolumeDeleted(deleted.Volume);
+            else
                 _log.Warning("Plant {Plant}: could not delete evicted image volume {Volume} ({Error}); it is removed as an orphan at the next start",
-                    _settings.Name, deleted.Volume, error);
+                    _settings.Name, deleted.Volume, deleted.Error);
         });
         Command<GetPlantStatus>(_ => AfterJournal(Sender, () => _ledger.Status(_hypervisor?.Uri ?? _settings.Uri)));
         Command<ListPlantVms>(_ => AfterJournal(Sender, () => _ledger.Vms()));

@@ -107,7 +107,8 @@ public sealed record PlantState(
         image.SizeBytes,
         image.CreatedAt);
 
-    private static long GiBOf(ImageRecord image) => (image.SizeBytes + (1L << 30) - 1) >> 30;
+    /// <summary>Whole GiB an image's volume takes.</summary>
+    public static long GiBOf(ImageRecord image) => (image.SizeBytes + (1L << 30) - 1) >> 30;
 
     private static Resources Add(Resources sum, Resources r, int sign) =>
         new(sum.Vcpus + sign * r.Vcpus, sum.MemoryMiB + sign * r.MemoryMiB, sum.DiskGiB + sign * r.DiskGiB);

@@ -134,6 +134,19 @@ public sealed class PlantLedgerSpec
     }
 
     [Fact]
+    public void An_evicted_images_disk_stays_counted_until_its_volume_is_deleted()
+    {
+        var ledger = Ledger(maxImages: 2).Apply(new ImagePublished(Image("img-a", cost: 1)));
+        var decision = ledger.Copied(new ImageCopied("img-b", Image("img-b", cost: 1000), null, 2));
+        Assert.Equal(["img-a"], decision.Events.OfType<ImageEvicted>().Select(e => e.ImageId));
+
+        // Decided and journaled, yet the volume is still on the host until deleted: img-a's 2 GiB and img-b's 2 GiB.
+        var evicted = Journal(decision);
+        Assert.Equal(4, evicted.Capacity.Reserved.DiskGiB);
+        Assert.Equal(2, evicted.VolumeDeleted("img-a").Capacity.Reserved.DiskGiB);
+    }
+
+    [Fact]
     public void Capacity_follows_reservations_removals_and_a_restored_snapshot()
     {
         var ledger = Ledger();
