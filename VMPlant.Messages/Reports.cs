@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace VMPlant.Messages;
 
@@ -35,6 +36,13 @@ public sealed record VmInfo(
 {
     /// <summary>The caller that created the VM (see <see cref="Caller"/>); null: created anonymously.</summary>
     public string? Owner { get; init; }
+
+    /// <summary>
+    /// Set when <see cref="Actions"/> holds only part of the VM's actions (a reply is bounded by the remoting frame):
+    /// <see cref="ShowVm"/> with this as <see cref="ShowVm.After"/> returns the actions that follow.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ActionsNext { get; init; }
 }
 
 /// <summary>A plant's offer for a request: the cheapest way it can finish the VM.</summary>
@@ -71,7 +79,12 @@ public sealed record GoldenImageInfo(
     string Volume,
     ImmutableArray<PerformedAction> Actions,
     double BuildCost,
-    long Hits);
+    long Hits)
+{
+    /// <summary>Set when the image's actions alone would not fit in a page: how many of its last actions <see cref="Actions"/> leaves out.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ActionsOmitted { get; init; }
+}
 
 public sealed record PlantStatus(
     string Plant,
@@ -80,4 +93,9 @@ public sealed record PlantStatus(
     Resources Total,
     Resources Free,
     int Vms,
-    ImmutableArray<GoldenImageInfo> Images);
+    ImmutableArray<GoldenImageInfo> Images)
+{
+    /// <summary>Set when <see cref="Images"/> stops before the plant's last image: the id of the last image included.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ImagesNext { get; init; }
+}

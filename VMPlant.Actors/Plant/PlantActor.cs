@@ -142,7 +142,11 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
                 _log.Warning("Plant {Plant}: could not delete evicted image volume {Volume} ({Error}); it is removed as an orphan at the next start",
                     _settings.Name, deleted.Volume, deleted.Error);
         });
-        Command<GetPlantStatus>(_ => AfterJournal(Sender, () => _ledger.Status(_hypervisor?.Uri ?? _settings.Uri)));
+        Command<GetPlantStatus>(get =>
+        {
+            var budget = Math.Min(get.MaxBytes ?? long.MaxValue, ReplyBudget.Of(Context.System));
+            AfterJournal(Sender, () => PlantPages.Images(_ledger.Status(_hypervisor?.Uri ?? _settings.Uri), get.ImagesAfter, budget));
+        });
         Command<ListPlantVms>(_ => AfterJournal(Sender, () => _ledger.Vms()));
         Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
         HandleSnapshotHousekeeping(_log, $"Plant {_settings.Name}");

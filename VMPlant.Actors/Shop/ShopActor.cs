@@ -29,6 +29,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     // What the shop has decided (the journal plus events still being written) and what the journal holds, with the
     // requesters waiting and the awards on offer. Every decision reads it; answers and snapshots come from its journaled side.
     private ShopLedger<IActorRef> _ledger = ShopLedger<IActorRef>.Empty;
+    private readonly long _replyBytes = ReplyBudget.Of(Context.System);
 
     public ShopActor(ShopSettings settings)
     {
@@ -67,14 +68,16 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         Command<VmFailed>(failed => Execute(_ledger.Failed(failed), failed.RequestId, failed));
         Command<ConfigureVm>(configure => Execute(_ledger.Configure(configure, Sender, _auctions.Plants.ContainsKey), configure.RequestId, configure));
         Command<RequestRejected>(rejected => Execute(_ledger.Rejected(rejected), rejected.RequestId, rejected));
-        Command<ShowVm>(show => SendAfterJournal(Sender, _ledger.Decided.Vms.TryGetValue(show.VmId, out var vm) ? vm : new VmNotFound(show.VmId)));
-        Command<ListVms>(list => SendAfterJournal(Sender, VmQuery.Invalid(list.Where) is { } error
-            ? new RequestRejected("list", error)
-            : new VmList(VmQuery.Filter(_ledger.Decided.Vms.Values, list.Where))));
+        // Query answers are paged to fit in one remoting frame (see VmPages, PlantPages, EstimatePages).
+        Command<ShowVm>(show => SendAfterJournal(Sender, _ledger.Decided.Vms.TryGetValue(show.VmId, out var vm)
+            ? VmPages.Show(vm, show, _replyBytes)
+            : new VmNotFound(show.VmId)));
+        Command<ListVms>(list => SendAfterJournal(Sender, VmPages.List(_ledger.Decided.Vms.Values, list, _replyBytes)));
         Command<DestroyVm>(destroy => Execute(_ledger.Destroy(destroy, Sender, _auctions.Plants.ContainsKey), destroy.VmId, destroy));
         Command<VmDestroyed>(destroyed => Execute(_ledger.Removed(destroyed, DateTimeOffset.UtcNow), destroyed.VmId, destroyed));
         Command<VmNotFound>(notFound => Execute(_ledger.Vanished(notFound, DateTimeOffset.UtcNow), notFound.VmId, notFound));
-        Command<ListPlants>(_ => Context.ActorOf(PlantStatusGatherer.Props(_auctions.Plants, Sender, _settings.StatusTimeout)));
+        Command<ListPlants>(list => Context.ActorOf(PlantStatusGatherer.Props(
+            new Dictionary<string, IActorRef>(_auctions.Plants), Sender, _settings.StatusTimeout, list, _replyBytes)));
         Command<ReleaseHeldAuctions>(_ => _auctions.ReleaseHeld(ResumeUnfinishedRequests));
         Command<StopShop>(_ =>
         {
@@ -161,7 +164,16 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             Sender.Tell(rejection);
             return;
         }
-        _auctions.Estimate(estimate.Spec, Sender);
+        if (EstimatePages.Problem(estimate) is { } problem)
+        {
+            Sender.Tell(new RequestRejected("estimate", problem));
+            return;
+        }
+        // The auction answers with every bid; only the page asked for travels back.
+        var pager = Context.ActorOf(PagedReply.Props(
+            all => all is EstimateResult result ? EstimatePages.Page(result, estimate, _replyBytes) : all,
+            Sender, _settings.BidTimeout * 4 + TimeSpan.FromMinutes(1)));
+        _auctions.Estimate(estimate.Spec, pager);
     }
 
     private void ResumeUnfinishedRequests()

@@ -103,7 +103,7 @@ public static class SettingsReader
         var backend = Setting.String(plant, "backend", "record");
         if (backend == "record") return null;
         if (backend != "qemu")
-            throw new ConfigurationException($"plant {name}: backend must be record or qemu, not '{backend}'");
+            throw new ConfigurationException($"plant {name}: backend must be record or qemu, not {Excerpt.Of(backend)}");
         var real = plant.GetConfig("real");
         string Dir(string key) => Path.GetFullPath(Path.Combine(configDir, real.GetString(key)));
         return new RealVmSettings(

@@ -470,8 +470,9 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         await Parallel.ForEachAsync(_requests.Values, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (r, _) =>
             finals[r.Request.RequestId] = await TryAskAsync(r.Request, TimeSpan.FromSeconds(30)));
         _report.Mark("every request asked again by id");
-        var vms = Assert<VmList>(await _client!.AskAsync(new ListVms([]))).Vms;
-        var plants = Assert<PlantList>(await _client.AskAsync(ListPlants.Instance)).Plants;
+        // Every page of each listing (a drill's VMs outgrow one page).
+        var vms = Assert<VmList>(await PageFetcher.AllAsync(new ListVms([]), page => _client!.AskAsync(page))).Vms;
+        var plants = Assert<PlantList>(await PageFetcher.AllAsync(ListPlants.Instance, page => _client!.AskAsync(page))).Plants;
         foreach (var trace in _requests.Values)
         {
             var final = finals[trace.Request.RequestId];
