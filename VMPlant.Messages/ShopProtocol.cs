@@ -128,7 +128,11 @@ public sealed record VmList(ImmutableArray<VmInfo> Vms) : IVmPlantMessage, IPage
     public string? Next { get; init; }
 }
 
-public sealed record VmDestroyed(string VmId, string Plant) : IVmPlantMessage;
+/// <summary>The VM is gone: removed now, or (<see cref="AlreadyDestroyed"/>) destroyed before this request; either way a success.</summary>
+public sealed record VmDestroyed(string VmId, string Plant) : IVmPlantMessage
+{
+    public bool AlreadyDestroyed { get; init; }
+}
 
 /// <summary>
 /// A page of plants. A plant whose images did not all fit ends the page (its <see cref="PlantStatus.ImagesNext"/> is

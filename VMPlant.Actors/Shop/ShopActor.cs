@@ -34,12 +34,13 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     public ShopActor(ShopSettings settings)
     {
         _settings = settings;
+        _ledger = _ledger with { Limits = settings.Limits, Decided = ShopState.Empty with { Retention = settings.Retention } };
         _auctions = new AuctionHouse(Context, () => Timers, settings, _log, requestId => _ledger.Journaled.Requests.ContainsKey(requestId));
         if (settings.JournalPluginId.Length > 0) JournalPluginId = settings.JournalPluginId;
         if (settings.SnapshotPluginId.Length > 0) SnapshotPluginId = settings.SnapshotPluginId;
 
         RecoverWith<ShopSnapshot>(
-            snapshot => _ledger = _ledger with { Decided = snapshot.Restore() },
+            snapshot => _ledger = _ledger with { Decided = snapshot.Restore(settings.Retention) },
             e => _ledger = _ledger with { Decided = _ledger.Decided.Apply(e) },
             OnRecoveryCompleted);
 
@@ -59,19 +60,20 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             _auctions.Ended(failed.RequestId);
             Execute(_ledger.AuctionFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), failed.RequestId, failed);
         });
-        Command<VmReady>(ready => Execute(_ledger.Ready(ready), ready.RequestId, ready, () =>
+        Command<VmReady>(ready => Execute(_ledger.Ready(ready, _auctions.Plants.ContainsKey), ready.RequestId, ready, () =>
         {
             RequestTrace.Mark(ready.RequestId, TracePoint.ShopCompleted);
             _log.Info("{VmId} for {RequestId} is running on {Plant} (image {ImageId}, {Performed} actions performed)",
                 ready.Vm.VmId, ready.RequestId, ready.Vm.Plant, ready.Vm.ImageId, ready.Report.PerformedActionIds.Length);
         }));
-        Command<VmFailed>(failed => Execute(_ledger.Failed(failed), failed.RequestId, failed));
+        Command<VmFailed>(failed => Execute(_ledger.Failed(failed, _auctions.Plants.ContainsKey), failed.RequestId, failed));
         Command<ConfigureVm>(configure => Execute(_ledger.Configure(configure, Sender, _auctions.Plants.ContainsKey), configure.RequestId, configure));
-        Command<RequestRejected>(rejected => Execute(_ledger.Rejected(rejected), rejected.RequestId, rejected));
+        Command<RequestRejected>(rejected => Execute(_ledger.Rejected(rejected, _auctions.Plants.ContainsKey), rejected.RequestId, rejected));
         // Query answers are paged to fit in one remoting frame (see VmPages, PlantPages, EstimatePages).
-        Command<ShowVm>(show => SendAfterJournal(Sender, _ledger.Decided.Vms.TryGetValue(show.VmId, out var vm)
+        // A VM id may be missing from a hand-made message: that is "no such VM", not a crash of the shop.
+        Command<ShowVm>(show => SendAfterJournal(Sender, show.VmId is { } vmId && _ledger.Decided.Vms.TryGetValue(vmId, out var vm)
             ? VmPages.Show(vm, show, _replyBytes)
-            : new VmNotFound(show.VmId)));
+            : new VmNotFound(show.VmId ?? "")));
         Command<ListVms>(list => SendAfterJournal(Sender, VmPages.List(_ledger.Decided.Vms.Values, list, _replyBytes)));
         Command<DestroyVm>(destroy => Execute(_ledger.Destroy(destroy, Sender, _auctions.Plants.ContainsKey), destroy.VmId, destroy));
         Command<VmDestroyed>(destroyed => Execute(_ledger.Removed(destroyed, DateTimeOffset.UtcNow), destroyed.VmId, destroyed));
@@ -89,6 +91,13 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     }
 
     protected override int SnapshotEvery => _settings.SnapshotEvery;
+
+    /// <summary>Every command is decided at the time it arrived (the ledger stamps it on the events that finish requests).</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        _ledger = _ledger with { Now = DateTimeOffset.UtcNow };
+        return base.AroundReceive(receive, message);
+    }
 
     public override string PersistenceId => ShopSettings.PersistenceId;
 
@@ -130,12 +139,16 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     private void OnPlantTerminated(Terminated terminated)
     {
         foreach (var name in _auctions.Gone(terminated.ActorRef))
+        {
+            // Configures it was performing or that wait for it cannot finish: their requesters are told.
+            Execute(_ledger.PlantGone(name), "", terminated);
             // Requests it was building are bid again (same VM id); if it comes back with the VM, the duplicate is removed.
             foreach (var request in _ledger.Decided.Unfinished.Where(r => r.Status == RequestStatus.Awarded && r.Plant == name && !_auctions.IsRunning(r.RequestId)).ToList())
             {
                 _log.Warning("Re-bidding {RequestId}: plant {Plant}, which was building it, is gone", request.RequestId, name);
                 _auctions.Start(request.RequestId, request.VmId, request.Spec!);
             }
+        }
         VmPlantMetrics.PlantsRegistered.Record(_auctions.Plants.Count);
     }
 
@@ -159,7 +172,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
 
     private void OnEstimate(EstimateVm estimate)
     {
-        if (ShopLedger<IActorRef>.Validate("estimate", estimate.Spec) is { } rejection)
+        if (ShopLedger<IActorRef>.Validate("estimate", estimate.Spec, _settings.Limits) is { } rejection)
         {
             Sender.Tell(rejection);
             return;
@@ -229,8 +242,13 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
                 whenJournaled?.Invoke();
                 if (decision.AnswerWhenJournaled) Answer(requestId);
                 if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+                foreach (var (waitedFor, answer) in decision.TellWaitingFor) Reply(waitedFor, answer);
             });
-        else if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+        else
+        {
+            if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+            foreach (var (waitedFor, answer) in decision.TellWaitingFor) Reply(waitedFor, answer);
+        }
         switch (decision.Auction)
         {
             case AuctionStep.Start when _ledger.Decided.Requests.TryGetValue(requestId, out var request) && request.Spec is not null:

@@ -25,6 +25,7 @@ public static class Output
         EstimateResult estimate => BidTable(estimate.Bids, estimate.Declines) + NextPage(estimate.Next),
         VmInfo vm => Vm(vm) + NextPage(vm.ActionsNext, "more actions"),
         VmList list => VmTable(list) + NextPage(list.Next),
+        VmDestroyed { AlreadyDestroyed: true } destroyed => $"{destroyed.VmId} was already destroyed (it was on {destroyed.Plant})",
         VmDestroyed destroyed => $"destroyed {destroyed.VmId} on {destroyed.Plant}",
         PlantList plants => PlantTable(plants) + NextPage(plants.Next),
         VmNotFound missing => $"error: no VM named {VMPlant.Messages.Specs.Excerpt.Of(missing.VmId, 80)}",

@@ -185,7 +185,9 @@ public sealed class VmPlantClient : IAsyncDisposable
             {
                 using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
                 await tcp.ConnectAsync(contact.Address.Host!, contact.Address.Port!.Value, cancel.Token);
-                if (tls is { } credentials) await HandshakeAsync(tcp, contact, credentials, cancel.Token);
+                // Something listens; a handshake on a busy machine may take much longer than a connect.
+                using var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                if (tls is { } credentials) await HandshakeAsync(tcp, contact, credentials, handshake.Token);
                 return;
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException or IOException or AuthenticationException)

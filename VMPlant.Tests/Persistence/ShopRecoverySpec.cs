@@ -45,6 +45,7 @@ public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestCon
     {
         Requests = ShopSnapshot.Of(state).Requests.OrderBy(r => r.RequestId).Select(r => JsonSerializer.Serialize(r)),
         Vms = state.Vms.Values.OrderBy(v => v.VmId).Select(v => JsonSerializer.Serialize(v)),
+        Remembered = state.Remembered.Values.OrderBy(r => r.RequestId).Select(r => JsonSerializer.Serialize(r)),
     });
 
     [Fact]
@@ -59,7 +60,8 @@ public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestCon
             Assert.Equal(Canonical(fromEvents), Canonical(restored));
         }
         Assert.Equal(VmState.Destroyed, fromEvents.Vms["vm-1"].State);
-        Assert.Equal(2, fromEvents.Requests.Values.Count(r => r.Status == RequestStatus.Failed)); // r3 and r7
+        // r3 and r7; written without times, as before retention existed, they are kept in short once the next request comes.
+        Assert.Equal(2, fromEvents.Requests.Values.Count(r => r.Status == RequestStatus.Failed) + fromEvents.Remembered.Values.Count(r => r.Status == RequestStatus.Failed));
     }
 
     [Fact]

@@ -18,8 +18,10 @@ public static class VmPages
     /// <summary>The page of <paramref name="query"/>'s matches: a <see cref="VmList"/>, or <see cref="RequestRejected"/>.</summary>
     public static IVmPlantMessage List(IEnumerable<VmInfo> vms, ListVms query, long maxBytes)
     {
-        if ((VmQuery.Invalid(query.Where) ?? PageLimits.Problem(query.Limit)) is { } problem) return new RequestRejected("list", problem);
-        var matches = VmQuery.Filter(vms, query.Where);
+        // A hand-made message may leave the filters out: no filters.
+        var where = query.Where.IsDefault ? [] : query.Where;
+        if ((VmQuery.Invalid(where) ?? PageLimits.Problem(query.Limit)) is { } problem) return new RequestRejected("list", problem);
+        var matches = VmQuery.Filter(vms, where);
         var start = 0;
         if (query.After is { } after)
         {

@@ -186,8 +186,9 @@ public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig
 
         shop.Tell(new ListVms([new VmFilter("state", "destroyed")]));
         Assert.Equal([vmId], ExpectMsg<VmList>().Vms.Select(v => v.VmId));
-        shop.Tell(new DestroyVm(vmId));
-        ExpectMsg<VmNotFound>();
+        shop.Tell(new DestroyVm(vmId)); // destroyed already: a success that says so, and the plant is not asked again
+        Assert.True(ExpectMsg<VmDestroyed>().AlreadyDestroyed);
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]

@@ -204,7 +204,8 @@ public static class PersistenceSuite
 
     /// <summary>
     /// The shop's journal for a stream of creates and destroys: per request RequestAccepted, RequestAwarded (three bids),
-    /// RequestCompleted, VmDeleted, with specs from the workload. Deterministic; starts at request <paramref name="from"/>.
+    /// RequestCompleted, VmDeleted, with specs from the workload, one request a second. Deterministic; starts at request
+    /// <paramref name="from"/>.
     /// </summary>
     public static IEnumerable<IVmPlantEvent> ShopEvents(Workload workload, int from)
     {
@@ -220,9 +221,9 @@ public static class PersistenceSuite
             var vm = new VmInfo(vmId, spec.Name, bids[0].Plant, VmState.Running, spec.Resources, bids[0].ImageId, actions, at.AddSeconds(k));
             var report = new CreateReport(bids[0].Plant, bids[0].ImageId, [.. spec.Actions.Skip(1).Select(a => a.Id)], [spec.Actions[0].Id],
                 bids[0].Cost, 12.5, bids, []);
-            yield return new RequestAccepted(requestId, vmId, spec, at.AddSeconds(k));
+            yield return new RequestAccepted(requestId, vmId, spec, at.AddSeconds(k)) { Fingerprint = RequestFingerprint.OfCreate(spec) };
             yield return new RequestAwarded(requestId, bids[0].Plant, bids, []);
-            yield return new RequestCompleted(requestId, vm, report);
+            yield return new RequestCompleted(requestId, vm, report) { At = at.AddSeconds(k + 1) };
             yield return new VmDeleted(vmId, at.AddSeconds(k + 30));
         }
     }
