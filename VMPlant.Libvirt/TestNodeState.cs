@@ -70,6 +70,77 @@ public static class TestNodeState
         return root.ToString();
     }
 
+    /// <summary>
+    /// The domain named <paramref name="name"/> as <see cref="Capture"/> writes it, or null when there is none: one
+    /// object of the host, for <see cref="TestNodeChangeLog"/>.
+    /// </summary>
+    public static XElement? CaptureDomain(LibvirtConnection connection, string name)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection.TryLookupDomainByName(name) is not { } domain) return null;
+        using (domain)
+            return Vanishable(() => CaptureDomain(domain), LibvirtErrorCodes.NoDomain);
+    }
+
+    /// <summary>The volume named <paramref name="name"/> in <paramref name="node"/>'s pool as <see cref="Capture"/> writes it, or null when there is none.</summary>
+    public static XElement? CaptureVolume(LibvirtConnection connection, TestNodeDefinition node, string name)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(node);
+        if (name == TestNodeXml.ReserveVolumeName && TestNodeXml.ReserveBytes(node) > 0) return null;
+        using var pool = connection.LookupStoragePoolByName(node.PoolName);
+        if (pool.TryLookupVolumeByName(name) is not { } volume) return null;
+        using (volume)
+        {
+            var xml = Vanishable(volume.GetXmlDesc, LibvirtErrorCodes.NoStorageVol);
+            return xml is null ? null : XElement.Parse(xml, LoadOptions.PreserveWhitespace);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="nodeXml"/> with the changes of <paramref name="frames"/> (see <see cref="TestNodeChangeLog"/>)
+    /// applied in order: each domain or volume there replaces the one of its name, each <c>gone</c> removes one.
+    /// </summary>
+    public static string Fold(string nodeXml, IEnumerable<XElement> frames)
+    {
+        var root = XElement.Parse(StripGeneration(nodeXml), LoadOptions.PreserveWhitespace);
+        var pool = root.Element("pool") ?? throw new ArgumentException("the node file has no pool", nameof(nodeXml));
+        static string NameOf(XElement e) => e.Element("name")?.Value ?? "";
+        foreach (var change in frames.SelectMany(f => f.Elements()))
+        {
+            var (kind, name) = change.Name.LocalName == "gone"
+                ? ((string?)change.Attribute("kind") ?? "", (string?)change.Attribute("name") ?? "")
+                : (change.Name.LocalName, NameOf(change));
+            var parent = kind == "volume" ? pool : root;
+            parent.Elements(kind).Where(e => NameOf(e) == name).Remove();
+            if (change.Name.LocalName != "gone")
+                parent.Add(new XText("\n  " + (kind == "volume" ? "  " : "")), Indented(new XElement(change), kind == "volume" ? "    " : "  "));
+        }
+        if (root.Attribute(XNamespace.Xmlns + "test") is null)
+            root.Add(new XAttribute(XNamespace.Xmlns + "test", TestDriverNamespace));
+        return root.ToString(SaveOptions.DisableFormatting);
+    }
+
+    private const string GenerationPrefix = "<!-- vmplant-generation ";
+
+    /// <summary>
+    /// How many times the node file was rewritten whole since it was first made (0 for a file without the mark), as its
+    /// leading comment says; <see cref="TestNodeChangeLog"/> frames apply only to the generation they name.
+    /// </summary>
+    public static long GenerationOf(string nodeXml)
+    {
+        if (!nodeXml.StartsWith(GenerationPrefix, StringComparison.Ordinal)) return 0;
+        var end = nodeXml.IndexOf(' ', GenerationPrefix.Length);
+        return end > 0 && long.TryParse(nodeXml.AsSpan(GenerationPrefix.Length, end - GenerationPrefix.Length), out var generation) ? generation : 0;
+    }
+
+    /// <summary><paramref name="nodeXml"/> marked as generation <paramref name="generation"/> (an XML comment, which libvirt ignores).</summary>
+    public static string WithGeneration(string nodeXml, long generation) =>
+        $"{GenerationPrefix}{generation} -->\n{StripGeneration(nodeXml)}";
+
+    private static string StripGeneration(string nodeXml) =>
+        nodeXml.StartsWith(GenerationPrefix, StringComparison.Ordinal) ? nodeXml[(nodeXml.IndexOf('\n') + 1)..] : nodeXml;
+
     /// <summary><see cref="Capture"/>, then <see cref="SaveAtomically"/> to <paramref name="path"/>.</summary>
     public static void Save(LibvirtConnection connection, TestNodeDefinition node, string path) =>
         SaveAtomically(path, Capture(connection, node));

@@ -49,6 +49,14 @@ public static class VmPlantMetrics
     public static readonly Histogram<double> JournalWriteDuration = Meter.CreateHistogram("vmplant.journal.write.duration", "s",
         "From Persist to the event handler (journal write, including waiting for earlier writes), by actor", advice: SecondsBuckets);
 
+    /// <summary>Events journaled, by actor (shop, plant): with <see cref="HostSaves"/>, what each create costs the disks.</summary>
+    public static readonly Counter<long> JournalEvents = Meter.CreateCounter<long>("vmplant.journal.events", "{event}", "Events journaled, by actor");
+
+    /// <summary>Saves of test-driver hosts (each ends in an fsync), by kind: changes appended, or the whole host rewritten.</summary>
+    public static readonly Counter<long> HostSaves = Meter.CreateCounter<long>("vmplant.testnode.saves", "{save}", "Test-driver host saves, by kind");
+
+    public static readonly Counter<long> HostSavedBytes = Meter.CreateCounter<long>("vmplant.testnode.saved_bytes", "By", "Bytes written by test-driver host saves");
+
     public static readonly Gauge<int> PlantsRegistered = Meter.CreateGauge<int>("vmplant.plants.registered", "{plant}", "Plants registered with the shop singleton on this node");
 
     // Observed at each collection, so a singleton that started before the exporter was listening still counts.
@@ -72,6 +80,7 @@ public static class VmPlantMetrics
     /// <summary>The shop journaled <paramref name="e"/>: a finished create request counts by its outcome.</summary>
     public static void ShopJournaled(IVmPlantEvent e)
     {
+        JournalEvents.Add(1, new KeyValuePair<string, object?>("actor", "shop"));
         switch (e)
         {
             case RequestCompleted:
@@ -101,6 +110,7 @@ public static class VmPlantMetrics
     /// <summary>A plant journaled <paramref name="e"/>: images published and evicted count.</summary>
     public static void PlantJournaled(string plant, IVmPlantEvent e)
     {
+        JournalEvents.Add(1, new KeyValuePair<string, object?>("actor", "plant"));
         switch (e)
         {
             case ImagePublished published:
@@ -122,6 +132,12 @@ public static class VmPlantMetrics
 
     public static void JournalWritten(string actor, long startedTimestamp) =>
         JournalWriteDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("actor", actor));
+
+    public static void HostSaved(string kind, long bytes)
+    {
+        HostSaves.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        HostSavedBytes.Add(bytes, new KeyValuePair<string, object?>("kind", kind));
+    }
 
     public static void SingletonChanged(bool started)
     {

@@ -17,15 +17,13 @@ public interface IPlantHypervisor : IDisposable
     /// <summary>Makes the hypervisor's current state durable before the plant journals or acknowledges it.</summary>
     Task CheckpointAsync();
 
-    void Checkpoint();
-
     /// <summary>The host's raw size: CPUs, memory and the storage pool's capacity.</summary>
     Resources ReadHostSize();
 
     void EnsureBaseImage(string volume, long sizeGiB);
 
     /// <summary>Creates the golden image volume for a seed image; returns its size in bytes.</summary>
-    long ImportSeedImage(SeedImage seed, string imageId, string baseVolume);
+    Task<long> ImportSeedImageAsync(SeedImage seed, string imageId, string baseVolume);
 
     /// <summary>Why this plant cannot finish a build from this match (checked at bid time), or null when it can.</summary>
     string? Refusal(ImageMatch match);

@@ -15,6 +15,12 @@ namespace VMPlant.Actors.Plant;
 /// <remarks>
 /// An award's answer and its build's outcome go to whoever sent the award (the shop), so the outcome can never
 /// overtake the answer; a build restarted after a crash reports to the shop.
+/// Group commit, as in the shop: events are journaled with PersistAllAsync, so while one write is in flight the plant
+/// keeps deciding and the next commands' events travel together in the next write. Decisions read the decided state
+/// (the journal plus events in flight), so capacity reserved by an award still being written is never offered again;
+/// every reply that rests on an event leaves only once that event is journaled (<see cref="Decide"/>), and answers
+/// that rest on none wait for the writes in flight (<see cref="AfterJournal"/>). Bids are the exception: an offer is
+/// no promise (an award is checked again), so a bid never waits for the journal.
 /// </remarks>
 public sealed class PlantActor : SnapshottingActor, IWithTimers
 {
@@ -24,7 +30,10 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private readonly IActorRef _shop;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
+    // What the plant has decided: the journal plus the events still being written. Every decision reads it.
     private PlantLedger _ledger;
+    // What the journal holds; snapshots are taken from it.
+    private PlantState _journaled;
     private IPlantHypervisor? _hypervisor;
     // Who sent each build's award: the build's outcome takes the same route as the award's answer.
     private readonly Dictionary<string, IActorRef> _awardedBy = [];
@@ -36,6 +45,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         _settings = settings;
         _shop = shop;
         _ledger = PlantLedger.Initial(settings.Rules);
+        _journaled = _ledger.State;
         RecoverWith<PlantSnapshot>(snapshot => _ledger = _ledger.Restore(snapshot), e => _ledger = _ledger.Apply(e), OnRecoveryCompleted);
         Connecting();
     }
@@ -57,6 +67,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
 
     private void OnRecoveryCompleted()
     {
+        _journaled = _ledger.State;
         var (settings, ledger, stopping) = (_settings, _ledger, _stopping.Token);
         Task.Run(() => PlantStartup.RunAsync(settings, ledger, stopping))
             .PipeTo(Self, failure: e => new PlantStartup.Failed($"hypervisor {settings.Uri} unavailable: {e.Message}"));
@@ -82,8 +93,8 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         _hypervisor = done.Hypervisor;
         foreach (var note in done.Notes) _log.Warning("Plant {Plant}: {Note}", _settings.Name, note);
         var decision = _ledger.Connected(done.HostSize, done.Seeded, done.Diff, done.Hypervisor.Uri, _settings.Pool);
-        _ledger = decision.Ledger with { Capability = done.Hypervisor.Refusal };
-        if (!decision.Events.IsEmpty) PersistAll(decision.Events, e => _ledger = _ledger.Apply(e));
+        _ledger = decision.Events.Aggregate(decision.Ledger with { Capability = done.Hypervisor.Refusal }, (ledger, e) => ledger.Apply(e));
+        if (!decision.Events.IsEmpty) PersistAll(decision.Events, e => _journaled = _journaled.Apply(e));
         DeferAsync(done, _ =>
         {
             foreach (var vmId in done.Diff.InterruptedBuilds)
@@ -110,7 +121,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
 
     private void Ready()
     {
-        Command<RequestBid>(request => Decide(_ledger.Bid(request, DateTimeOffset.UtcNow), Sender));
+        Command<RequestBid>(OnBid);
         Command<Award>(award => { if (FromShop(award)) OnAward(award); });
         Command<BuildOutcome>(OnBuildOutcome);
         Command<ImageCopied>(copied => Decide(_ledger.Copied(copied), Self));
@@ -124,13 +135,19 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         });
         Command<ImageVolumeDeleted>(deleted =>
         {
-            if (deleted.Error is { } error)
+            // Until its volume is gone the evicted image's disk stays counted (a failed delete: until the next start).
+            if (deleted.Error is null)
+                _ledger = _ledger.VolumeDeleted(deleted.Volume);
+            else
                 _log.Warning("Plant {Plant}: could not delete evicted image volume {Volume} ({Error}); it is removed as an orphan at the next start",
-                    _settings.Name, deleted.Volume, error);
+                    _settings.Name, deleted.Volume, deleted.Error);
         });
-        Command<GetPlantStatus>(get => Sender.Tell(PlantPages.Images(_ledger.Status(_hypervisor?.Uri ?? _settings.Uri), get.ImagesAfter,
-            Math.Min(get.MaxBytes ?? long.MaxValue, ReplyBudget.Of(Context.System)))));
-        Command<ListPlantVms>(_ => Sender.Tell(_ledger.Vms()));
+        Command<GetPlantStatus>(get =>
+        {
+            var budget = Math.Min(get.MaxBytes ?? long.MaxValue, ReplyBudget.Of(Context.System));
+            AfterJournal(Sender, () => PlantPages.Images(_ledger.Status(_hypervisor?.Uri ?? _settings.Uri), get.ImagesAfter, budget));
+        });
+        Command<ListPlantVms>(_ => AfterJournal(Sender, () => _ledger.Vms()));
         Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
         HandleSnapshotHousekeeping(_log, $"Plant {_settings.Name}");
     }
@@ -142,6 +159,18 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         _log.Warning("Plant {Plant}: ignored {Command} from {Sender}: a plant takes awards, destroys and configures only from the shop",
             _settings.Name, command.GetType().Name, Sender.Path);
         return false;
+    }
+
+    /// <summary>An offer from the decided state, at once: no promise rests on it (an award is checked again), so it waits for no write.</summary>
+    private void OnBid(RequestBid request)
+    {
+        var decision = _ledger.Bid(request, DateTimeOffset.UtcNow);
+        _ledger = decision.Ledger;
+        foreach (var reply in decision.Replies)
+        {
+            Sender.Tell(reply);
+            VmPlantMetrics.PlantReplied(_settings.Name, reply);
+        }
     }
 
     private void OnAward(Award award)
@@ -171,7 +200,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         switch (_ledger.Configure(request))
         {
             case ConfigureDecision.Refuse refuse:
-                replyTo.Tell(refuse.Reply);
+                AfterJournal(replyTo, () => refuse.Reply);
                 break;
             case ConfigureDecision.Extend extend:
                 var builder = _hypervisor!.Builder(_settings.Name, _settings.ActionTimeScale);
@@ -187,7 +216,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         var decision = _ledger.Destroy(request);
         if (decision is DestroyDecision.Refuse refuse)
         {
-            Sender.Tell(refuse.Reply);
+            AfterJournal(Sender, () => refuse.Reply);
             return;
         }
         var vm = ((DestroyDecision.Remove)decision).Vm;
@@ -208,13 +237,17 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             .PipeTo(Self, success: () => new VmRemovalDone(vm.VmId, null), failure: e => new VmRemovalDone(vm.VmId, e.Message));
     }
 
-    /// <summary>Keeps the decision's ledger, journals its events (applying each), then replies and starts its work.</summary>
+    /// <summary>
+    /// Keeps the decision's ledger with its events applied (decided at once), journals the events in the next group
+    /// write, and replies and starts the decision's work once they are journaled (or, with no events, once the writes in
+    /// flight are: what it says may rest on them).
+    /// </summary>
     private void Decide(PlantDecision decision, IActorRef replyTo, Action? whenJournaled = null) =>
         Decide(decision, reply => replyTo.Tell(reply), whenJournaled);
 
     private void Decide(PlantDecision decision, Action<IVmPlantMessage> reply, Action? whenJournaled = null)
     {
-        _ledger = decision.Ledger;
+        _ledger = decision.Events.Aggregate(decision.Ledger, (ledger, e) => ledger.Apply(e));
         if (decision.Note is { } note) _log.Info("Plant {Plant}: {Note}", _settings.Name, note);
         void Act()
         {
@@ -233,21 +266,31 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         }
         if (decision.Events.IsEmpty)
         {
-            Act();
+            DeferAsync(Act, act => act());
             return;
         }
         var remaining = decision.Events.Length;
         var persisting = System.Diagnostics.Stopwatch.GetTimestamp();
-        PersistAll(decision.Events, e =>
+        PersistAllAsync(decision.Events, e =>
         {
-            _ledger = _ledger.Apply(e);
+            _journaled = _journaled.Apply(e);
             VmPlantMetrics.PlantJournaled(_settings.Name, e);
             if (e is ImageEvicted evicted && decision.EvictedVolumes.TryGetValue(evicted.ImageId, out var volume)) DeleteVolume(volume);
             if (--remaining > 0) return;
             VmPlantMetrics.JournalWritten("plant", persisting);
             Act();
-            SnapshotIfDue(() => _ledger.Snapshot());
+            SnapshotIfDue(() => PlantSnapshot.Of(_journaled));
         });
+    }
+
+    /// <summary>Answers once every event decided so far is journaled (at once when none is being written); the answer is read then.</summary>
+    private void AfterJournal(IActorRef replyTo, Func<object> answer) => DeferAsync(answer, a => replyTo.Tell(a()));
+
+    /// <summary>The plant decided on an event the journal refused to store: start over from what it holds.</summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        throw new InvalidOperationException($"the journal rejected plant {_settings.Name}'s event {sequenceNr} ({@event.GetType().Name}); restarting from the journal", cause);
     }
 
     /// <summary>Builds off the actor thread, so bids never wait behind libvirt; a planned core is reported with <see cref="ImageCopied"/>.</summary>

@@ -38,7 +38,7 @@ public sealed class PlantHypervisor : IPlantHypervisor
     public static PlantHypervisor Connect(PlantSettings settings)
     {
         var testNode = settings.Uri == PlantSettings.TestNodeUri ? TestNodeFile.For(settings) : null;
-        var connection = LibvirtConnection.Open(testNode?.Uri ?? settings.Uri);
+        var connection = testNode?.Open() ?? LibvirtConnection.Open(settings.Uri);
         try
         {
             return new PlantHypervisor(connection, connection.LookupStoragePoolByName(settings.Pool), settings.DomainType, testNode, settings.TestNodeDurable);
@@ -52,13 +52,16 @@ public sealed class PlantHypervisor : IPlantHypervisor
 
     /// <summary>
     /// Makes the hypervisor's current state durable before the plant journals or acknowledges it. A real hypervisor
-    /// is durable by itself; a test-driver host is saved to its node file (unless test-node-durable is off), one save
-    /// serving every checkpoint asked for while the previous one ran.
+    /// is durable by itself; a test-driver host appends the objects changed since its last save to its node file's
+    /// change log (unless test-node-durable is off), one save serving every checkpoint asked for while the previous one ran.
     /// </summary>
-    public Task CheckpointAsync() => _durable && _testNode is not null ? _testNode.SaveAsync(_connection) : Task.CompletedTask;
+    public Task CheckpointAsync() => _durable && _testNode is not null ? _testNode.SaveChangesAsync(_connection) : Task.CompletedTask;
 
-    /// <summary><see cref="CheckpointAsync"/>, waited for.</summary>
-    public void Checkpoint() => CheckpointAsync().GetAwaiter().GetResult();
+    /// <summary>Tells the test-driver host's file which object the plant just changed, so the next checkpoint saves it.</summary>
+    private void Changed(HostObject kind, string name)
+    {
+        if (_durable) _testNode?.Changed(kind, name);
+    }
 
     /// <summary>The host's raw size: CPUs, memory and the storage pool's capacity.</summary>
     public Resources ReadHostSize()
@@ -73,7 +76,7 @@ public sealed class PlantHypervisor : IPlantHypervisor
     }
 
     /// <summary>A seed image is a copy of the blank base volume that the journal says holds the seed's actions.</summary>
-    public long ImportSeedImage(SeedImage seed, string imageId, string baseVolume) => PublishImage(baseVolume, imageId);
+    public Task<long> ImportSeedImageAsync(SeedImage seed, string imageId, string baseVolume) => Task.FromResult(PublishImage(baseVolume, imageId));
 
     /// <summary>Recording needs no capability: any action kind can be written down.</summary>
     public string? Refusal(Domain.ImageMatch match) => null;
@@ -88,6 +91,7 @@ public sealed class PlantHypervisor : IPlantHypervisor
             return;
         }
         using var _ = _pool.CreateVolume(VolumeXml.Build(volume, sizeGiB * GiB));
+        Changed(HostObject.Volume, volume);
     }
 
     /// <summary>
@@ -99,8 +103,15 @@ public sealed class PlantHypervisor : IPlantHypervisor
         using var image = _pool.LookupVolumeByName(imageVolume);
         var bytes = diskGiB * GiB;
         if (atLeastImageSize) bytes = Math.Max(bytes, (long)image.GetInfo().CapacityBytes);
-        using var overlay = _pool.CreateVolume(VolumeXml.Build(vmVolume, bytes, backingStorePath: image.Path));
-        return overlay.Path;
+        try
+        {
+            using var overlay = _pool.CreateVolume(VolumeXml.Build(vmVolume, bytes, backingStorePath: image.Path));
+            return overlay.Path;
+        }
+        finally
+        {
+            Changed(HostObject.Volume, vmVolume);
+        }
     }
 
     /// <summary>Bytes the volume takes on the host (its allocation; a sparse qcow2 is far below its capacity).</summary>
@@ -119,30 +130,58 @@ public sealed class PlantHypervisor : IPlantHypervisor
     /// <summary>An empty volume of <paramref name="capacityBytes"/>; returns its path.</summary>
     public string CreateVolume(string volume, long capacityBytes)
     {
-        using var created = _pool.CreateVolume(VolumeXml.Build(volume, capacityBytes));
-        return created.Path;
+        try
+        {
+            using var created = _pool.CreateVolume(VolumeXml.Build(volume, capacityBytes));
+            return created.Path;
+        }
+        finally
+        {
+            Changed(HostObject.Volume, volume);
+        }
     }
 
     /// <summary>Defines and starts a domain from a definition the caller built (a real guest's kernel, console…).</summary>
     public void DefineAndStart(DomainDefinition definition)
     {
-        using var domain = _connection.DefineDomain(DomainXml.Build(definition));
-        domain.Create();
+        try
+        {
+            using var domain = _connection.DefineDomain(DomainXml.Build(definition));
+            domain.Create();
+        }
+        finally
+        {
+            Changed(HostObject.Domain, definition.Name);
+        }
     }
 
     public void DefineAndStart(string domainName, Resources resources, string diskPath, XElement metadata)
     {
         var xml = DomainXml.Build(new DomainDefinition(domainName, resources.Vcpus, resources.MemoryMiB, diskPath,
             DomainType: _domainType, MetadataXml: metadata.ToString(SaveOptions.DisableFormatting), MetadataNamespace: MetadataNamespace));
-        using var domain = _connection.DefineDomain(xml);
-        domain.Create();
+        try
+        {
+            using var domain = _connection.DefineDomain(xml);
+            domain.Create();
+        }
+        finally
+        {
+            Changed(HostObject.Domain, domainName);
+        }
     }
 
     /// <summary>Replaces the VM's VMPlant metadata (its performed actions) on the domain itself.</summary>
     public void WriteMetadata(string domainName, XElement metadata)
     {
         using var domain = _connection.LookupDomainByName(domainName);
-        domain.SetMetadata(metadata.ToString(SaveOptions.DisableFormatting), MetadataKey, MetadataNamespace);
+        try
+        {
+            domain.SetMetadata(metadata.ToString(SaveOptions.DisableFormatting), MetadataKey, MetadataNamespace);
+        }
+        finally
+        {
+            Changed(HostObject.Domain, domainName);
+        }
     }
 
     /// <summary>Saves the VM's disk as a golden image volume (a full, independent copy).</summary>
@@ -150,8 +189,15 @@ public sealed class PlantHypervisor : IPlantHypervisor
     {
         using var source = _pool.LookupVolumeByName(vmVolume);
         var capacity = source.GetInfo().CapacityBytes;
-        using var image = _pool.CloneVolume(VolumeXml.Build(imageVolume, (long)capacity), source);
-        return (long)capacity;
+        try
+        {
+            using var image = _pool.CloneVolume(VolumeXml.Build(imageVolume, (long)capacity), source);
+            return (long)capacity;
+        }
+        finally
+        {
+            Changed(HostObject.Volume, imageVolume);
+        }
     }
 
     /// <summary>
@@ -171,8 +217,15 @@ public sealed class PlantHypervisor : IPlantHypervisor
         if (_connection.TryLookupDomainByName(domainName) is { } domain)
             using (domain)
             {
-                if (domain.IsActive()) domain.Destroy();
-                domain.Undefine();
+                try
+                {
+                    if (domain.IsActive()) domain.Destroy();
+                    domain.Undefine();
+                }
+                finally
+                {
+                    Changed(HostObject.Domain, domainName);
+                }
             }
         DeleteVolume(vmVolume);
     }
@@ -187,7 +240,16 @@ public sealed class PlantHypervisor : IPlantHypervisor
     {
         if (_pool.TryLookupVolumeByName(volume) is { } vol)
             using (vol)
-                vol.Delete();
+            {
+                try
+                {
+                    vol.Delete();
+                }
+                finally
+                {
+                    Changed(HostObject.Volume, volume);
+                }
+            }
     }
 
     /// <summary>Domains whose VMPlant metadata names this plant; any other domain on the host is none of its business.</summary>

@@ -28,7 +28,7 @@ public static class PlantStartup
             {
                 try
                 {
-                    seeded.Add(seed.Record(hypervisor.ImportSeedImage(seed.Seed!, seed.ImageId, settings.BaseImageVolume), DateTimeOffset.UtcNow));
+                    seeded.Add(seed.Record(await hypervisor.ImportSeedImageAsync(seed.Seed!, seed.ImageId, settings.BaseImageVolume), DateTimeOffset.UtcNow));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -68,24 +68,22 @@ public sealed class QemuPlantHypervisor : IPlantHypervisor
 
     public Task CheckpointAsync() => _libvirt.CheckpointAsync();
 
-    public void Checkpoint() => _libvirt.Checkpoint();
-
     public Resources ReadHostSize() => _libvirt.ReadHostSize();
 
     public void EnsureBaseImage(string volume, long sizeGiB) => _libvirt.EnsureBaseImage(volume, sizeGiB);
 
     /// <summary>Copies the seed's qcow2 file (e.g. a base image from build-images.sh, or your own) into the pool; returns the bytes it takes.</summary>
-    public long ImportSeedImage(SeedImage seed, string imageId, string baseVolume)
+    public async Task<long> ImportSeedImageAsync(SeedImage seed, string imageId, string baseVolume)
     {
         if (seed.Qcow2 is not { } source)
             throw new ArgumentException($"seed image {imageId} from spec {seed.Spec.Name} names no qcow2 file; a real plant needs one");
         if (!File.Exists(source))
             throw new FileNotFoundException($"seed image {imageId}: {source} does not exist (./vmplant image build makes the base images)");
-        var virtualSize = QemuImgVirtualSize(source);
+        var virtualSize = await QemuImgVirtualSizeAsync(source);
         _libvirt.DeleteVolume(imageId);
         var path = _libvirt.CreateVolume(imageId, virtualSize);
-        Check(HostCommand.RunAsync("qemu-img", ["convert", "-n", "-O", "qcow2", source, path], TimeSpan.FromMinutes(10), CancellationToken.None)
-            .GetAwaiter().GetResult(), "qemu-img convert", source);
+        Check(await HostCommand.RunAsync("qemu-img", ["convert", "-n", "-O", "qcow2", source, path], TimeSpan.FromMinutes(10), CancellationToken.None),
+            "qemu-img convert", source);
         return _libvirt.VolumeAllocation(imageId);
     }
 
@@ -170,9 +168,9 @@ public sealed class QemuPlantHypervisor : IPlantHypervisor
 
     private static string InitrdPath(RealVmSettings real) => Path.Combine(real.ImageDir, "initrd.img");
 
-    private static long QemuImgVirtualSize(string file)
+    private static async Task<long> QemuImgVirtualSizeAsync(string file)
     {
-        var info = HostCommand.RunAsync("qemu-img", ["info", "--output=json", file], TimeSpan.FromMinutes(1), CancellationToken.None).GetAwaiter().GetResult();
+        var info = await HostCommand.RunAsync("qemu-img", ["info", "--output=json", file], TimeSpan.FromMinutes(1), CancellationToken.None);
         Check(info, "qemu-img info", file);
         using var json = JsonDocument.Parse(info.StdoutTail);
         return json.RootElement.GetProperty("virtual-size").GetInt64();

@@ -36,7 +36,7 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
         catch (Exception e) when (e is not OperationCanceledException || cancellation.IsCancellationRequested)
         {
             var reason = $"building {plan.VmId} on {plantName} failed: {e.Message}";
-            return new BuildOutcome.Failed(plan, reason + CleanUp(plan.VmId));
+            return new BuildOutcome.Failed(plan, reason + await CleanUpAsync(plan.VmId));
         }
         finally
         {
@@ -141,12 +141,12 @@ public sealed class VmBuilder(PlantHypervisor hypervisor, string plantName, doub
     public static PerformedAction ToPerformed(DagAction action) => new(action.Id, action.Kind, action.Identity.Value);
 
     /// <summary>Removes what a failed build left; returns a note for the failure reason if that failed too.</summary>
-    private string CleanUp(string vmId)
+    private async Task<string> CleanUpAsync(string vmId)
     {
         try
         {
             hypervisor.RemoveVm(vmId, PlantVm.VolumeOf(vmId));
-            hypervisor.Checkpoint();
+            await hypervisor.CheckpointAsync();
             return "";
         }
         catch (Exception e)

@@ -1,4 +1,5 @@
 using VMPlant.Actors.Domain;
+using VMPlant.Actors.Plant;
 using VMPlant.Libvirt;
 using VMPlant.Messages;
 using VMPlant.Tests.Support;
@@ -48,7 +49,7 @@ public sealed class NodeEndToEndSpec : IAsyncLifetime
         Assert.Equal(4, second.Report.SkippedActionIds.Length);
         Assert.NotEqual(first.Vm.VmId, second.Vm.VmId);
 
-        using var beta = LibvirtConnection.Open("test://" + Path.Combine(_data.Path, "plants", "beta", "node.xml"));
+        using var beta = TestNodeFile.OpenSaved(Path.Combine(_data.Path, "plants", "beta", "node.xml"));
         foreach (var vm in new[] { first.Vm, second.Vm })
         {
             using var domain = beta.LookupDomainByName(vm.VmId);
@@ -100,7 +101,7 @@ public sealed class NodeEndToEndSpec : IAsyncLifetime
         var destroyed = await _node.AskAsync<VmDestroyed>(new DestroyVm(created.Vm.VmId));
         Assert.Equal(created.Vm.Plant, destroyed.Plant);
 
-        using var host = LibvirtConnection.Open("test://" + Path.Combine(_data.Path, "plants", created.Vm.Plant, "node.xml"));
+        using var host = TestNodeFile.OpenSaved(Path.Combine(_data.Path, "plants", created.Vm.Plant, "node.xml"));
         Assert.Null(host.TryLookupDomainByName(created.Vm.VmId));
         using var pool = host.LookupStoragePoolByName("vmplant");
         Assert.Null(pool.TryLookupVolumeByName(created.Vm.VmId + ".qcow2"));

@@ -89,7 +89,7 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
             Assert.Equal(mine.Sum(v => v.Resources.MemoryMiB), plant.Total.MemoryMiB - plant.Free.MemoryMiB);
 
             // The restarted plant's hypervisor holds exactly the VMs the shop knows, each once.
-            using var host = LibvirtConnection.Open("test://" + Path.Combine(_data.Path, "plants", plant.Plant, "node.xml"));
+            using var host = VMPlant.Actors.Plant.TestNodeFile.OpenSaved(Path.Combine(_data.Path, "plants", plant.Plant, "node.xml"));
             var domains = host.ListAllDomains();
             try
             {

@@ -56,6 +56,13 @@ public sealed class ConfigDag
 
     /// <summary>Validates <paramref name="spec"/> and builds its DAG.</summary>
     /// <exception cref="SpecValidationException">With every problem found.</exception>
+    // Plants in one process receive the same spec object for every bid on a request; they share its DAG (by reference,
+    // so nothing is kept once the spec is gone).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<VmSpec, ConfigDag> Shared = new();
+
+    /// <summary><see cref="Build"/>, built once per spec object and shared by whoever holds that object; a spec that fails validation is not kept.</summary>
+    public static ConfigDag Of(VmSpec spec) => Shared.TryGetValue(spec, out var dag) ? dag : Shared.GetValue(spec, Build);
+
     public static ConfigDag Build(VmSpec spec)
     {
         var analysis = VmSpecValidator.Analyse(spec);

@@ -31,6 +31,13 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
     /// <summary>Image volumes being copied (image id → GiB), not yet journaled: their disk is counted, and no action set is copied twice at once.</summary>
     public ImmutableDictionary<string, long> Copying { get; init; } = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Volumes of evicted images not deleted yet (volume → GiB): the eviction is decided (and then journaled) before its
+    /// volume is gone from the host, and until then the disk is still taken. A failed delete keeps counting (the volume
+    /// stays until the next start removes it as an orphan).
+    /// </summary>
+    public ImmutableDictionary<string, long> Deleting { get; init; } = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
+
     /// <summary>The plan behind each recent bid, by request id, so an award builds exactly what was offered.</summary>
     public ImmutableDictionary<string, (BuildPlan Plan, long Seq)> Offers { get; init; } = ImmutableDictionary.Create<string, (BuildPlan, long)>(StringComparer.Ordinal);
 
@@ -51,7 +58,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
         get
         {
             var reserved = State.Reserved();
-            return new HostCapacity(Rules.Offered(HostSize), reserved with { DiskGiB = reserved.DiskGiB + Copying.Values.Sum() });
+            return new HostCapacity(Rules.Offered(HostSize), reserved with { DiskGiB = reserved.DiskGiB + Copying.Values.Sum() + Deleting.Values.Sum() });
         }
     }
 
@@ -136,6 +143,11 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
                 _ => new PlantDecision(this) { Replies = [accepted] },
             };
         }
+        if (State.RemovedByRequest.TryGetValue(award.RequestId, out var removedVm))
+            return new PlantDecision(this)
+            {
+                Replies = [new AwardAccepted(award.RequestId, Rules.Plant), new VmFailed(award.RequestId, removedVm, Rules.Plant, $"VM {removedVm} was destroyed on plant {Rules.Plant}")],
+            };
         var offered = Offers.TryGetValue(award.RequestId, out var o) ? o.Plan : null;
         var ledger = this with { Offers = Offers.Remove(award.RequestId) };
         var (plan, reason) = offered is not null && ledger.StillOffers(offered) ? (offered, "") : ledger.Evaluate(award.RequestId, award.Spec, offered?.Dag, now);
@@ -189,14 +201,19 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
         if (State.Images.ContainsKey(image.ImageId))
             return new PlantDecision(ledger); // another build published the same action set first; the copy is the same volume
         var published = new ImagePublished(image);
-        var (evictions, volumes) = ledger.Apply(published).Evictions();
-        return new PlantDecision(ledger)
+        var withImage = ledger.Apply(published);
+        var (evictions, volumes) = withImage.Evictions();
+        var deleting = evictions.Aggregate(ledger.Deleting, (d, e) => d.SetItem(volumes[e.ImageId], PlantState.GiBOf(withImage.State.Images[e.ImageId])));
+        return new PlantDecision(ledger with { Deleting = deleting })
         {
             Events = [published, .. evictions],
             EvictedVolumes = volumes,
             Note = $"published golden image {image.ImageId} ({image.Actions.Length} actions, saves {image.BuildCost}s)",
         };
     }
+
+    /// <summary>An evicted image's volume is gone from the host: its disk is free.</summary>
+    public PlantLedger VolumeDeleted(string volume) => this with { Deleting = Deleting.Remove(volume) };
 
     /// <summary>What the cache has no room for, least valuable first, except images backing a live VM's disk.</summary>
     public (ImmutableArray<ImageEvicted> Events, ImmutableDictionary<string, string> Volumes) Evictions()
@@ -278,7 +295,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
         if (Unavailable is { } down) return (null, down);
         try
         {
-            dag ??= State.Learned.Apply(ConfigDag.Build(spec), spec);
+            dag ??= State.Learned.Apply(ConfigDag.Of(spec), spec);
         }
         catch (SpecValidationException e)
         {

@@ -4,7 +4,11 @@ using VMPlant.Messages;
 
 namespace VMPlant.Actors.Domain;
 
-/// <summary>Everything a plant has promised and cached, rebuilt from its journal by <see cref="Apply"/>.</summary>
+/// <summary>
+/// Everything a plant has promised and cached, rebuilt from its journal by <see cref="Apply"/>. A destroyed VM leaves
+/// it (bounded state: what is live, not all history); only its request id is remembered among the last
+/// <see cref="RemovedKept"/> removals, so a late copy of its award is answered, never built again.
+/// </summary>
 public sealed record PlantState(
     ImmutableDictionary<string, PlantVm> Vms,
     ImmutableDictionary<string, string> VmIdByRequest,
@@ -13,6 +17,15 @@ public sealed record PlantState(
 {
     /// <summary>Resources of the VMs that hold capacity, kept in step by <see cref="Apply"/> so no decision walks every VM.</summary>
     public Resources Holding { get; private init; } = Vms.Values.Where(v => v.HoldsCapacity).Aggregate(new Resources(0, 0, 0), (sum, v) => Add(sum, v.Spec.Resources, 1));
+
+    /// <summary>Destroyed VMs whose requests are still recognised; beyond this many the oldest are forgotten.</summary>
+    public const int RemovedKept = 1024;
+
+    /// <summary>The latest removals, oldest first (at most <see cref="RemovedKept"/>).</summary>
+    public ImmutableQueue<RemovedVm> Removed { get; private init; } = ImmutableQueue<RemovedVm>.Empty;
+
+    /// <summary>The VM each request in <see cref="Removed"/> had.</summary>
+    public ImmutableDictionary<string, string> RemovedByRequest { get; private init; } = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
 
     /// <summary>Whole GiB the golden images occupy, kept in step like <see cref="Holding"/>.</summary>
     public long ImageGiB { get; private init; } = Images.Values.Sum(GiBOf);
@@ -35,7 +48,7 @@ public sealed record PlantState(
         {
             VmIdByRequest = VmIdByRequest.SetItem(c.RequestId, c.Vm.VmId),
         },
-        VmRemoved d => Change(d.VmId, vm => vm.InState(VmState.Destroyed)),
+        VmRemoved d => Vms.TryGetValue(d.VmId, out var removed) ? Without(removed) : this,
         VmLost l => Change(l.VmId, vm => vm.InState(VmState.Lost)),
         ImagePublished p => this with
         {
@@ -57,9 +70,34 @@ public sealed record PlantState(
     /// <summary>Resources promised to VMs that are building or running, plus the disk that golden images occupy.</summary>
     public Resources Reserved() => Holding with { DiskGiB = Holding.DiskGiB + ImageGiB };
 
-    /// <summary>Images whose volumes back a live VM's disk and so must not be deleted.</summary>
-    public IReadOnlySet<string> PinnedImages() =>
-        Vms.Values.Where(v => v.State is not VmState.Destroyed).Select(v => v.ImageId).ToHashSet();
+    /// <summary>Images whose volumes back a VM's disk (destroyed VMs are gone from <see cref="Vms"/>) and so must not be deleted.</summary>
+    public IReadOnlySet<string> PinnedImages() => Vms.Values.Select(v => v.ImageId).ToHashSet();
+
+    /// <summary>Remembers a removed VM's request, forgetting the oldest beyond <see cref="RemovedKept"/>.</summary>
+    public PlantState Remember(RemovedVm removed)
+    {
+        var queue = Removed.Enqueue(removed);
+        var byRequest = RemovedByRequest.SetItem(removed.RequestId, removed.VmId);
+        if (byRequest.Count > RemovedKept)
+        {
+            queue = queue.Dequeue(out var oldest);
+            if (byRequest.TryGetValue(oldest.RequestId, out var vmId) && vmId == oldest.VmId) byRequest = byRequest.Remove(oldest.RequestId);
+        }
+        return this with { Removed = queue, RemovedByRequest = byRequest };
+    }
+
+    /// <summary>The VM leaves the state, with every request that named it (its create and its configures).</summary>
+    private PlantState Without(PlantVm vm)
+    {
+        var requests = VmIdByRequest.Where(p => p.Value == vm.VmId).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        var state = this with
+        {
+            Vms = Vms.Remove(vm.VmId),
+            VmIdByRequest = VmIdByRequest.RemoveRange(requests),
+            Holding = vm.HoldsCapacity ? Add(Holding, vm.Spec.Resources, -1) : Holding,
+        };
+        return requests.Aggregate(state, (s, requestId) => s.Remember(new RemovedVm(requestId, vm.VmId)));
+    }
 
     public static GoldenImage ToGoldenImage(ImageRecord image) => new(
         image.ImageId,
@@ -69,7 +107,8 @@ public sealed record PlantState(
         image.SizeBytes,
         image.CreatedAt);
 
-    private static long GiBOf(ImageRecord image) => (image.SizeBytes + (1L << 30) - 1) >> 30;
+    /// <summary>Whole GiB an image's volume takes.</summary>
+    public static long GiBOf(ImageRecord image) => (image.SizeBytes + (1L << 30) - 1) >> 30;
 
     private static Resources Add(Resources sum, Resources r, int sign) =>
         new(sum.Vcpus + sign * r.Vcpus, sum.MemoryMiB + sign * r.MemoryMiB, sum.DiskGiB + sign * r.DiskGiB);
@@ -86,3 +125,6 @@ public sealed record PlantState(
         return this with { Vms = Vms.SetItem(vm.VmId, vm), Holding = holding };
     }
 }
+
+/// <summary>A destroyed VM's request, remembered for a while so a late copy of its award is recognised.</summary>
+public sealed record RemovedVm(string RequestId, string VmId);

@@ -167,7 +167,7 @@ public sealed class PlantActorSpec(ITestOutputHelper output) : TestKit(TestConfi
         plant.Tell(new DestroyVm(vm.VmId));
         ExpectMsg<VmNotFound>();
         // The removal reached the node file before it was acknowledged: a restarted process would not find the domain.
-        Assert.DoesNotContain(vm.VmId, File.ReadAllText(TestNodeFile.For(settings).Path));
+        Assert.DoesNotContain(vm.VmId, TestNodeFile.SavedXml(TestNodeFile.For(settings).Path));
     }
 
     [Fact]

@@ -61,10 +61,10 @@ public sealed class PlantCoreImageSpec(ITestOutputHelper output) : TestKit(TestC
         return images;
     }
 
-    /// <summary>The volumes of the plant's pool as its host file holds them (saved at every checkpoint).</summary>
+    /// <summary>The volumes of the plant's pool as its host file and change log hold them (saved at every checkpoint).</summary>
     private static HashSet<string> VolumesOnHost(PlantSettings settings)
     {
-        using var host = LibvirtConnection.Open(TestNodeFile.For(settings).Uri);
+        using var host = TestNodeFile.OpenSaved(TestNodeFile.For(settings).Path);
         using var pool = host.LookupStoragePoolByName(settings.Pool);
         var volumes = pool.ListAllVolumes();
         try
@@ -79,7 +79,7 @@ public sealed class PlantCoreImageSpec(ITestOutputHelper output) : TestKit(TestC
 
     private static bool IsRunningOnHost(PlantSettings settings, string vmId)
     {
-        using var host = LibvirtConnection.Open(TestNodeFile.For(settings).Uri);
+        using var host = TestNodeFile.OpenSaved(TestNodeFile.For(settings).Path);
         using var domain = host.TryLookupDomainByName(vmId);
         return domain is not null && domain.IsActive();
     }

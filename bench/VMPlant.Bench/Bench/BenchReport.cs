@@ -121,7 +121,11 @@ public sealed record PlacementReport(string Path, string Resources, IReadOnlyLis
 
 public sealed record ThroughputRow(
     string Topology, int Processes, int Plants, int Concurrency, double Seconds, int Creates, int Destroys, int Failures,
-    double CreatesPerSecond, double DestroysPerSecond, Percentiles CreateMs, Percentiles PlacementMs, IReadOnlyList<PhaseTiming> Phases);
+    double CreatesPerSecond, double DestroysPerSecond, Percentiles CreateMs, Percentiles PlacementMs, IReadOnlyList<PhaseTiming> Phases)
+{
+    /// <summary>What each create cost the bench process in the measured window (null in reports from before it was measured).</summary>
+    public CreateCosts? Costs { get; init; }
+}
 
 public sealed record ThroughputReport(string Path, bool TestNodeDurable, IReadOnlyList<ThroughputRow> Rows);
 

@@ -53,18 +53,24 @@ public static class ThroughputSuite
     {
         await using var shop = await node.GatewayAsync(options.Via, options.ConfigFile);
         using var trace = TraceRecorder.Install();
+        using var costs = new CostMeter();
         var start = DateTime.UtcNow;
         var measureFrom = start + options.ThroughputWarmup;
         var until = measureFrom + options.ThroughputDuration;
+        var atStart = Task.Delay(options.ThroughputWarmup).ContinueWith(_ => costs.Sample(), TaskScheduler.Default);
         var driver = new LoadDriver(shop, workload, trace, $"tp{processes}");
         var results = await driver.RunAsync(options.Concurrency, KeepPerWorker, int.MaxValue, 0, measureFrom, until,
             r => progress.Tick(suite, DateTime.UtcNow < measureFrom
                 ? "warming up"
                 : $"{r.Creates} creates, {r.Destroys} destroys in {(DateTime.UtcNow - measureFrom).TotalSeconds:0}s"));
+        var atEnd = costs.Sample();
         var seconds = options.ThroughputDuration.TotalSeconds;
         var row = new ThroughputRow(topology, processes, options.ThroughputPlants, options.Concurrency, seconds,
             results.Creates, results.Destroys, results.Failures, results.Creates / seconds, results.Destroys / seconds,
-            Percentiles.Of(results.CreateMs), Percentiles.Of(results.PlacementMs), trace.PhaseTimings(results.RequestIds));
+            Percentiles.Of(results.CreateMs), Percentiles.Of(results.PlacementMs), trace.PhaseTimings(results.RequestIds))
+        {
+            Costs = atEnd.PerCreate(await atStart, results.Creates),
+        };
         progress.Step(suite, $"{topology}: {row.CreatesPerSecond:0} creates/s, {row.DestroysPerSecond:0} destroys/s" +
             (results.Failures > 0 ? $", {results.Failures} failures ({string.Join("; ", results.FailureReasons)})" : ""));
         return row;

@@ -299,7 +299,8 @@ public static class CacheSimulator
             var imageId = ImageIds.For(actions);
             var record = new ImageRecord(imageId, imageId, [.. done.Select(PlantLedger.Performed)], done.Sum(a => a.Cost), built.Resources.DiskGiB * GiB, at, ImageOrigin.Built);
             var decision = Ledger.Copied(new ImageCopied(imageId, record, null, built.Resources.DiskGiB));
-            Ledger = decision.Events.Aggregate(decision.Ledger, (ledger, e) => ledger.Apply(e));
+            // The simulated host deletes evicted volumes at once.
+            Ledger = decision.EvictedVolumes.Values.Aggregate(decision.Events.Aggregate(decision.Ledger, (ledger, e) => ledger.Apply(e)), (ledger, v) => ledger.VolumeDeleted(v));
             return decision.Events.Count(e => e is ImageEvicted);
         }
     }

@@ -134,6 +134,19 @@ public sealed class PlantLedgerSpec
     }
 
     [Fact]
+    public void An_evicted_images_disk_stays_counted_until_its_volume_is_deleted()
+    {
+        var ledger = Ledger(maxImages: 2).Apply(new ImagePublished(Image("img-a", cost: 1)));
+        var decision = ledger.Copied(new ImageCopied("img-b", Image("img-b", cost: 1000), null, 2));
+        Assert.Equal(["img-a"], decision.Events.OfType<ImageEvicted>().Select(e => e.ImageId));
+
+        // Decided and journaled, yet the volume is still on the host until deleted: img-a's 2 GiB and img-b's 2 GiB.
+        var evicted = Journal(decision);
+        Assert.Equal(4, evicted.Capacity.Reserved.DiskGiB);
+        Assert.Equal(2, evicted.VolumeDeleted("img-a").Capacity.Reserved.DiskGiB);
+    }
+
+    [Fact]
     public void Capacity_follows_reservations_removals_and_a_restored_snapshot()
     {
         var ledger = Ledger();
@@ -160,6 +173,67 @@ public sealed class PlantLedgerSpec
         var removed = ledger.Removed("vm-1", null, Now);
         Assert.IsType<VmRemoved>(Assert.Single(removed.Events));
         Assert.IsType<VmDestroyed>(Assert.Single(removed.Replies));
+    }
+
+    [Fact]
+    public void A_destroyed_vm_leaves_the_state_and_its_snapshot_and_a_late_copy_of_its_award_is_not_built_again()
+    {
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(1, 256, 1));
+        var ledger = Ledger();
+        for (var i = 0; i < 3; i++)
+        {
+            var award = ledger.Award(new Award($"r{i}", $"vm-{i}", spec), Now);
+            ledger = Journal(award);
+            ledger = Journal(ledger.Built(new BuildOutcome.Succeeded(award.Build!, Running(award.Build!), Report(award.Build!)), Now));
+        }
+        ledger = ledger.Apply(new VmRemoved("vm-1", Now));
+
+        Assert.Equal(["vm-0", "vm-2"], ledger.State.Vms.Keys.Order().ToArray());
+        Assert.DoesNotContain("r1", ledger.State.VmIdByRequest.Keys);
+        Assert.DoesNotContain(ledger.Snapshot().Vms, v => v.VmId == "vm-1");
+        Assert.Equal(new Resources(2, 512, 2), ledger.State.Holding);
+
+        foreach (var state in new[] { ledger, Ledger().Restore(ledger.Snapshot()) })
+        {
+            var late = state.Award(new Award("r1", "vm-1", spec), Now);
+            Assert.Empty(late.Events);
+            Assert.Null(late.Build);
+            Assert.IsType<AwardAccepted>(late.Replies[0]);
+            Assert.Contains("vm-1 was destroyed", Assert.IsType<VmFailed>(late.Replies[1]).Reason);
+            Assert.IsType<VmNotFound>(Assert.IsType<DestroyDecision.Refuse>(state.Destroy(new DestroyVm("vm-1"))).Reply);
+        }
+    }
+
+    [Fact]
+    public void Only_the_latest_removals_are_remembered_so_the_state_stays_bounded()
+    {
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(1, 1, 1));
+        var ledger = Ledger();
+        var removals = PlantState.RemovedKept + 10;
+        for (var i = 0; i < removals; i++)
+            ledger = ledger.Apply(new VmReserved($"r{i}", $"vm-{i}", spec, "base", Now)).Apply(new VmRemoved($"vm-{i}", Now));
+
+        Assert.Empty(ledger.State.Vms);
+        Assert.Empty(ledger.State.VmIdByRequest);
+        Assert.Equal(PlantState.RemovedKept, ledger.State.RemovedByRequest.Count);
+        Assert.DoesNotContain("r0", ledger.State.RemovedByRequest.Keys);
+        Assert.Contains($"r{removals - 1}", ledger.State.RemovedByRequest.Keys);
+        Assert.Equal(PlantState.RemovedKept, ledger.Snapshot().Removed!.Value.Length);
+    }
+
+    [Fact]
+    public void A_snapshot_from_before_destroyed_vms_left_the_state_drops_them_on_restore()
+    {
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(1, 256, 1));
+        var live = new PlantVm("vm-0", "r0", spec, "base", VmState.Running, null);
+        var destroyed = new PlantVm("vm-1", "r1", spec, "base", VmState.Destroyed, null);
+        var old = new PlantSnapshot([live, destroyed], ImmutableDictionary<string, string>.Empty.Add("r0", "vm-0").Add("r1", "vm-1"), [], []);
+
+        var restored = Ledger().Restore(old);
+
+        Assert.Equal(["vm-0"], restored.State.Vms.Keys.ToArray());
+        Assert.Equal("vm-1", restored.State.RemovedByRequest["r1"]);
+        Assert.Equal(new Resources(1, 256, 1), restored.State.Holding);
     }
 
     [Fact]
