@@ -175,8 +175,20 @@ public sealed partial class ChaosRunner : IAsyncDisposable
                 break;
         }
         await VerifyAsync();
-        if (shopMovedAt is { } faultAt) CheckOneShopAtATime(faultAt, ProcessHistories());
+        if (shopMovedAt is { } faultAt)
+        {
+            CheckOneShopAtATime(faultAt, ProcessHistories());
+            MarkFailoverPhases(faultAt);
+        }
         return _report;
+    }
+
+    /// <summary>Puts each step of the singleton's move on the timeline, as the surviving nodes logged it.</summary>
+    private void MarkFailoverPhases(double faultAt)
+    {
+        var faultUtc = _report.Utc(faultAt);
+        foreach (var (step, at) in FailoverPhases.Find(_nodes.Where(n => !n.HasExited).Select(n => n.LogLines()), faultUtc))
+            _report.Mark(_report.At(at), $"failover: {step} ({(at - faultUtc).TotalSeconds:0.00} s after the fault)");
     }
 
     private NodeProcess Shop(int i) => _nodes[i];
@@ -273,6 +285,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
 
         await VerifyAsync();
         CheckOneShopAtATime(faultAt, ProcessHistories());
+        MarkFailoverPhases(faultAt);
     }
 
     private List<ShopHistory> ProcessHistories() => _retired.Concat(_nodes).Select(n => n.ShopHistory()).ToList();
@@ -346,7 +359,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
 
     /// <param name="hostname">The client's own remoting address (default: the configured node hostname, 127.0.0.1).</param>
     public static Akka.Configuration.Config ClientConfig(string? hostname = null) => NodeConfig.Load(null,
-        new[] { "vmplant.client.retry-interval = 4s", "vmplant.client.loglevel = ERROR" }
+        new[] { "vmplant.client.loglevel = ERROR" }
             .Concat(hostname is null ? [] : [NodeConfig.Set("vmplant.node.hostname", hostname)]));
 
     /// <summary>A small VM whose build performs two actions (about 2 s with the chaos time scale).</summary>
@@ -383,6 +396,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         _report.Mark($"workload started: {_options.Lanes} lanes of create requests");
         var faultAfter = _options.FaultAfter ?? TimeSpan.FromSeconds(6);
         var faultTimes = new List<double>();
+        var probes = new List<Task>();
         foreach (var fault in faults)
         {
             var answered = _requests.Values.Count(r => r.Answer is not null);
@@ -391,6 +405,9 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             await fault.Inject();
             var faultAt = _report.Now;
             faultTimes.Add(faultAt);
+            // A request sent right after the fault, as a user would: the lanes may all be waiting on requests the
+            // fault caught in flight, and "the first request sent after the fault" should not wait for them.
+            probes.Add(SendAsync(NextRequest()));
             await WaitUntilAsync(() => _requests.Values.Count(r => r.SentAt > faultAt && r.Answer is not null) >= _options.Lanes, TimeSpan.FromSeconds(90));
             var recovered = _requests.Values.Where(r => r.SentAt > faultAt && r.AnsweredAt is not null).Select(r => r.AnsweredAt!.Value).DefaultIfEmpty().Min();
             if (recovered > 0)
@@ -404,7 +421,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         }
         await Task.Delay(_options.RunAfterFault ?? TimeSpan.FromSeconds(8));
         stop.Cancel();
-        await Task.WhenAll(lanes);
+        await Task.WhenAll(lanes.Concat(probes));
         _report.Mark("workload stopped; in-flight requests answered or timed out");
         return faultTimes;
     }
