@@ -19,7 +19,7 @@ public sealed partial class ChaosRunner
         var grid = new ComposeGrid(project, [], null, "");
         await using var deaths = grid.WatchDeaths();
         var clientAddress = Environment.GetEnvironmentVariable(ContainerDrill.ClientAddressVariable);
-        _client = await VmPlantClient.ConnectAsync(ClientConfig(clientAddress),
+        _client = await ConnectClientAsync(ClientConfig(clientAddress),
             ComposeGrid.ShopServices.Select(s => $"akka.tcp://{EdgeNode.SystemName}@{s}:4054/system/receptionist").ToList());
         await WaitForPlantsAsync(ComposeGrid.PlantServices.Length, TimeSpan.FromSeconds(120));
         _report.Mark($"cluster up: compose project {project}, every container healthy " +

@@ -228,7 +228,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             if (_nodes.Count == 1) await process.WaitListeningAsync(TimeSpan.FromSeconds(90));
         }
         foreach (var node in _nodes) await node.WaitListeningAsync(TimeSpan.FromSeconds(90));
-        _client = await VmPlantClient.ConnectAsync(ClientConfig(clientHost), _nodes.Select(n => n.Receptionist).ToList());
+        _client = await ConnectClientAsync(ClientConfig(clientHost), _nodes.Select(n => n.Receptionist).ToList());
         await WaitForPlantsAsync(layout.Count(n => n.Plant is not null), TimeSpan.FromSeconds(90));
         _report.Mark($"cluster up: {string.Join(", ", _nodes.Select(n => $"{n.Name} [{string.Join(",", n.Roles)}] {n.Hostname}:{n.Port} pid {n.Pid}"))}");
         _progress("cluster up");
@@ -239,6 +239,27 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         var env = new Dictionary<string, string>(_nodeEnv) { ["VMPLANT_SEED_NODES"] = string.Join(",", seeds) };
         if (node.Plant is not null) env["VMPLANT_PLANTS"] = node.Plant;
         return NodeProcess.Start(node.Name, node.Host, node.Port, node.Roles, Path.Combine(_work, node.Name), _config!, env, node.Wrapper);
+    }
+
+    /// <summary>
+    /// Connects a drill's or test's client. The client's probe gives a receptionist 5 s to answer (what a user at a
+    /// terminal wants); a node that just started on a very busy machine may take longer, so this probes again until
+    /// <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<VmPlantClient> ConnectClientAsync(Akka.Configuration.Config config, IReadOnlyList<string> contacts, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            try
+            {
+                return await VmPlantClient.ConnectAsync(config, contacts);
+            }
+            catch (NodeUnreachableException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(1000);
+            }
+        }
     }
 
     private async Task WaitForPlantsAsync(int plants, TimeSpan timeout)
@@ -340,13 +361,18 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>Chaos defaults: short timeouts, builds that take about 2 s (so a fault can hit one mid-create).</summary>
+    /// <summary>
+    /// Chaos defaults: builds that take about 2 s (so a fault can hit one mid-create). The bid and award timeouts only
+    /// cost time when a plant does not answer (a dead one is forgotten once its node is removed); they are generous
+    /// because on a very busy machine (load average 100 on 2 cores) a freshly started plant's first bids took over 2 s,
+    /// and a request no plant bid for in time fails.
+    /// </summary>
     public static string WriteConfig(string workDir)
     {
         var path = Path.Combine(workDir, "chaos.conf");
         File.WriteAllText(path, """
-            vmplant.shop.bid-timeout = 2s
-            vmplant.shop.award-timeout = 4s
+            vmplant.shop.bid-timeout = 10s
+            vmplant.shop.award-timeout = 10s
             vmplant.plant-defaults {
               base-image-gib = 2
               action-time-scale = 0.01
