@@ -163,12 +163,15 @@ public sealed partial class ChaosRunner : IAsyncDisposable
                 shopMovedAt = await StreamWithFaultAsync(async () => await Step($"SIGKILL {Shop(0).Name} (holds the shop singleton)", Shop(0).KillAsync));
                 break;
             case ChaosScenario.LeaveShop:
-                shopMovedAt = await StreamWithFaultAsync(async () => await Step($"SIGTERM {Shop(0).Name} (holds the shop singleton): graceful leave",
-                    async () =>
-                    {
-                        if (!await Shop(0).TerminateAsync(TimeSpan.FromSeconds(30)))
-                            _report.Problems.Add($"{Shop(0).Name} did not exit within 30 s of SIGTERM");
-                    }));
+                // The fault is the signal: the node hands the singleton over while it leaves, before it exits.
+                shopMovedAt = await StreamWithFaultAsync(async () =>
+                {
+                    await Step($"SIGTERM {Shop(0).Name} (holds the shop singleton): graceful leave", Shop(0).SignalTerminateAsync);
+                    if (await Shop(0).WaitForExitAsync(TimeSpan.FromSeconds(30)))
+                        _report.Mark(_report.At(Shop(0).ExitedAt!.Value), $"{Shop(0).Name} left the cluster and exited");
+                    else
+                        _report.Problems.Add($"{Shop(0).Name} did not exit within 30 s of SIGTERM");
+                });
                 break;
             case ChaosScenario.KillPlant:
                 await KillPlantMidCreateAsync();
