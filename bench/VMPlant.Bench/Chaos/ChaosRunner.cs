@@ -164,14 +164,15 @@ public sealed partial class ChaosRunner : IAsyncDisposable
                 break;
             case ChaosScenario.LeaveShop:
                 // The fault is the signal: the node hands the singleton over while it leaves, before it exits.
-                shopMovedAt = await StreamWithFaultAsync(async () =>
-                {
-                    await Step($"SIGTERM {Shop(0).Name} (holds the shop singleton): graceful leave", Shop(0).SignalTerminateAsync);
-                    if (await Shop(0).WaitForExitAsync(TimeSpan.FromSeconds(30)))
-                        _report.Mark(_report.At(Shop(0).ExitedAt!.Value), $"{Shop(0).Name} left the cluster and exited");
-                    else
-                        _report.Problems.Add($"{Shop(0).Name} did not exit within 30 s of SIGTERM");
-                });
+                shopMovedAt = (await StreamWithFaultsAsync([new DrillFault(
+                    () => Step($"SIGTERM {Shop(0).Name} (holds the shop singleton): graceful leave", Shop(0).SignalTerminateAsync),
+                    async () =>
+                    {
+                        if (await Shop(0).WaitForExitAsync(TimeSpan.FromSeconds(30)))
+                            _report.Mark(_report.At(Shop(0).ExitedAt!.Value), $"{Shop(0).Name} left the cluster and exited");
+                        else
+                            _report.Problems.Add($"{Shop(0).Name} did not exit within 30 s of SIGTERM");
+                    })]))[0];
                 break;
             case ChaosScenario.KillPlant:
                 await KillPlantMidCreateAsync();
