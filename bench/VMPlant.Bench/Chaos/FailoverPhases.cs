@@ -17,7 +17,7 @@ public static partial class FailoverPhases
         ("failure detected: the node is marked unreachable", "Marking node(s) as UNREACHABLE"),
         ("split brain resolver decided to down it (after stable-after)", "SBR took decision"),
         ("leader removed the downed node", "Leader is removing unreachable node"),
-        ("new singleton started (after the removal margin)", "Singleton manager started singleton actor"),
+        ("new singleton started (after a crash: the removal margin; after a leave: the hand-over)", "Singleton manager started singleton actor"),
         ("shop recovered its journal", "Shop recovered"),
         ("first plant registered with the new shop", "registered (akka"),
     ];
