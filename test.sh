@@ -145,7 +145,7 @@ while true; do
   fi
   sleep 1
 done
-wait
+wait "${pids[@]}"  # the lanes only (dockerd, when test.sh started it, runs in the background too)
 
 status=0
 for i in "${!groups[@]}"; do
