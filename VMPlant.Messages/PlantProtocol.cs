@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Akka.Actor;
 
 namespace VMPlant.Messages;
@@ -26,9 +27,19 @@ public sealed record VmFailed(string RequestId, string VmId, string Plant, strin
 /// <summary>Shop to plant: extend an existing VM's configuration.</summary>
 public sealed record ConfigurePlantVm(string RequestId, string VmId, ImmutableArray<ActionSpec> Actions) : IVmPlantMessage;
 
+/// <summary>
+/// Shop to plant: your status, with your golden images (by image id) after <see cref="ImagesAfter"/>, as many as fit in
+/// <see cref="MaxBytes"/> (null: the plant's own reply bound).
+/// </summary>
 public sealed record GetPlantStatus : IVmPlantMessage
 {
     public static readonly GetPlantStatus Instance = new();
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ImagesAfter { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? MaxBytes { get; init; }
 }
 
 /// <summary>Shop to plant after recovery: which VMs do you hold? Answered with <see cref="VmList"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace VMPlant.Messages;
 
@@ -27,7 +28,7 @@ public sealed record VmInfo(
     string Name,
     string Plant,
     VmState State,
-    ResourceSpec Resources,
+    Resources Resources,
     string ImageId,
     ImmutableArray<PerformedAction> Actions,
     DateTimeOffset CreatedAt,
@@ -35,6 +36,13 @@ public sealed record VmInfo(
 {
     /// <summary>The caller that created the VM (see <see cref="Caller"/>); null: created anonymously.</summary>
     public string? Owner { get; init; }
+
+    /// <summary>
+    /// Set when <see cref="Actions"/> holds only part of the VM's actions (a reply is bounded by the remoting frame):
+    /// <see cref="ShowVm"/> with this as <see cref="ShowVm.After"/> returns the actions that follow.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ActionsNext { get; init; }
 }
 
 /// <summary>A plant's offer for a request: the cheapest way it can finish the VM.</summary>
@@ -44,7 +52,7 @@ public sealed record BidSummary(
     string ImageId,
     int ReusedActions,
     int MissingActions,
-    Capacity Free,
+    Resources Free,
     ImmutableArray<ActionCostSource>? Costs = null);
 
 /// <summary>
@@ -66,20 +74,28 @@ public sealed record CreateReport(
     ImmutableArray<BidSummary> Bids,
     ImmutableArray<DeclineSummary> Declines);
 
-public sealed record Capacity(int Vcpus, long MemoryMiB, long DiskGiB);
-
 public sealed record GoldenImageInfo(
     string ImageId,
     string Volume,
     ImmutableArray<PerformedAction> Actions,
     double BuildCost,
-    long Hits);
+    long Hits)
+{
+    /// <summary>Set when the image's actions alone would not fit in a page: how many of its last actions <see cref="Actions"/> leaves out.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ActionsOmitted { get; init; }
+}
 
 public sealed record PlantStatus(
     string Plant,
     string HypervisorUri,
     bool HypervisorUp,
-    Capacity Total,
-    Capacity Free,
+    Resources Total,
+    Resources Free,
     int Vms,
-    ImmutableArray<GoldenImageInfo> Images);
+    ImmutableArray<GoldenImageInfo> Images)
+{
+    /// <summary>Set when <see cref="Images"/> stops before the plant's last image: the id of the last image included.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ImagesNext { get; init; }
+}

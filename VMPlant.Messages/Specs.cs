@@ -11,8 +11,8 @@ public sealed record ActionSpec(
     ImmutableArray<string> After,
     double Cost);
 
-/// <summary>What a VM needs from its host.</summary>
-public sealed record ResourceSpec(int Vcpus, long MemoryMiB, long DiskGiB);
+/// <summary>An amount of host resources: what a VM needs, or what a host has in all or free.</summary>
+public sealed record Resources(int Vcpus, long MemoryMiB, long DiskGiB);
 
 /// <summary>A VM request as written: a name, its resources and its configuration DAG.</summary>
-public sealed record VmSpec(string Name, ResourceSpec Resources, ImmutableArray<ActionSpec> Actions);
+public sealed record VmSpec(string Name, Resources Resources, ImmutableArray<ActionSpec> Actions);

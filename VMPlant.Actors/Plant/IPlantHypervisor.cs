@@ -20,7 +20,7 @@ public interface IPlantHypervisor : IDisposable
     void Checkpoint();
 
     /// <summary>The host's raw size: CPUs, memory and the storage pool's capacity.</summary>
-    Capacity ReadHostSize();
+    Resources ReadHostSize();
 
     void EnsureBaseImage(string volume, long sizeGiB);
 

@@ -128,7 +128,8 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
                 _log.Warning("Plant {Plant}: could not delete evicted image volume {Volume} ({Error}); it is removed as an orphan at the next start",
                     _settings.Name, deleted.Volume, error);
         });
-        Command<GetPlantStatus>(_ => Sender.Tell(_ledger.Status(_hypervisor?.Uri ?? _settings.Uri)));
+        Command<GetPlantStatus>(get => Sender.Tell(PlantPages.Images(_ledger.Status(_hypervisor?.Uri ?? _settings.Uri), get.ImagesAfter,
+            Math.Min(get.MaxBytes ?? long.MaxValue, ReplyBudget.Of(Context.System)))));
         Command<ListPlantVms>(_ => Sender.Tell(_ledger.Vms()));
         Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
         HandleSnapshotHousekeeping(_log, $"Plant {_settings.Name}");

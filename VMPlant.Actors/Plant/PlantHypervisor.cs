@@ -61,7 +61,7 @@ public sealed class PlantHypervisor : IPlantHypervisor
     public void Checkpoint() => CheckpointAsync().GetAwaiter().GetResult();
 
     /// <summary>The host's raw size: CPUs, memory and the storage pool's capacity.</summary>
-    public Capacity ReadHostSize()
+    public Resources ReadHostSize()
     {
         var node = _connection.GetNodeInfo();
         var poolBytes = (long)_pool.GetInfo().CapacityBytes;
@@ -69,7 +69,7 @@ public sealed class PlantHypervisor : IPlantHypervisor
         if (_pool.TryLookupVolumeByName(TestNodeXml.ReserveVolumeName) is { } reserve)
             using (reserve)
                 poolBytes -= (long)reserve.GetInfo().CapacityBytes;
-        return new Capacity((int)node.Cpus, (long)(node.MemoryKiB / 1024), poolBytes / GiB);
+        return new Resources((int)node.Cpus, (long)(node.MemoryKiB / 1024), poolBytes / GiB);
     }
 
     /// <summary>A seed image is a copy of the blank base volume that the journal says holds the seed's actions.</summary>
@@ -130,7 +130,7 @@ public sealed class PlantHypervisor : IPlantHypervisor
         domain.Create();
     }
 
-    public void DefineAndStart(string domainName, ResourceSpec resources, string diskPath, XElement metadata)
+    public void DefineAndStart(string domainName, Resources resources, string diskPath, XElement metadata)
     {
         var xml = DomainXml.Build(new DomainDefinition(domainName, resources.Vcpus, resources.MemoryMiB, diskPath,
             DomainType: _domainType, MetadataXml: metadata.ToString(SaveOptions.DisableFormatting), MetadataNamespace: MetadataNamespace));

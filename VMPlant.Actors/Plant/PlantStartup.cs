@@ -10,7 +10,7 @@ namespace VMPlant.Actors.Plant;
 /// </summary>
 public static class PlantStartup
 {
-    public sealed record Done(IPlantHypervisor Hypervisor, Messages.Capacity HostSize, ImmutableArray<ImageRecord> Seeded, Reconciliation Diff, ImmutableArray<string> Notes);
+    public sealed record Done(IPlantHypervisor Hypervisor, Messages.Resources HostSize, ImmutableArray<ImageRecord> Seeded, Reconciliation Diff, ImmutableArray<string> Notes);
 
     public sealed record Failed(string Reason);
 

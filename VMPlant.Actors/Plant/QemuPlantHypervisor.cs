@@ -70,7 +70,7 @@ public sealed class QemuPlantHypervisor : IPlantHypervisor
 
     public void Checkpoint() => _libvirt.Checkpoint();
 
-    public Capacity ReadHostSize() => _libvirt.ReadHostSize();
+    public Resources ReadHostSize() => _libvirt.ReadHostSize();
 
     public void EnsureBaseImage(string volume, long sizeGiB) => _libvirt.EnsureBaseImage(volume, sizeGiB);
 
@@ -143,7 +143,7 @@ public sealed class QemuPlantHypervisor : IPlantHypervisor
         _libvirt.CloneImage(imageVolume, vmVolume, diskGiB, atLeastImageSize: true);
 
     /// <summary>The boot overlay on the built disk, the domain with direct kernel boot and its console in a file, started.</summary>
-    internal string DefineAndStart(string vmId, ResourceSpec resources, string vmVolume, System.Xml.Linq.XElement metadata)
+    internal string DefineAndStart(string vmId, Resources resources, string vmVolume, System.Xml.Linq.XElement metadata)
     {
         var disk = _libvirt.CloneImage(vmVolume, RunVolumeOf(vmVolume), 1, atLeastImageSize: true);
         var console = ConsoleLogOf(vmId);

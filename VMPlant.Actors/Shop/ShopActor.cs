@@ -29,16 +29,18 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     // What the shop has decided (the journal plus events still being written) and what the journal holds, with the
     // requesters waiting and the awards on offer. Every decision reads it; answers and snapshots come from its journaled side.
     private ShopLedger<IActorRef> _ledger = ShopLedger<IActorRef>.Empty;
+    private readonly long _replyBytes = ReplyBudget.Of(Context.System);
 
     public ShopActor(ShopSettings settings)
     {
         _settings = settings;
+        _ledger = _ledger with { Limits = settings.Limits, Decided = ShopState.Empty with { Retention = settings.Retention } };
         _auctions = new AuctionHouse(Context, () => Timers, settings, _log, requestId => _ledger.Journaled.Requests.ContainsKey(requestId));
         if (settings.JournalPluginId.Length > 0) JournalPluginId = settings.JournalPluginId;
         if (settings.SnapshotPluginId.Length > 0) SnapshotPluginId = settings.SnapshotPluginId;
 
         RecoverWith<ShopSnapshot>(
-            snapshot => _ledger = _ledger with { Decided = snapshot.Restore() },
+            snapshot => _ledger = _ledger with { Decided = snapshot.Restore(settings.Retention) },
             e => _ledger = _ledger with { Decided = _ledger.Decided.Apply(e) },
             OnRecoveryCompleted);
 
@@ -58,23 +60,26 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
             _auctions.Ended(failed.RequestId);
             Execute(_ledger.AuctionFailed(failed.RequestId, failed.Reason, failed.Bids, failed.Declines), failed.RequestId, failed);
         });
-        Command<VmReady>(ready => Execute(_ledger.Ready(ready), ready.RequestId, ready, () =>
+        Command<VmReady>(ready => Execute(_ledger.Ready(ready, _auctions.Plants.ContainsKey), ready.RequestId, ready, () =>
         {
             RequestTrace.Mark(ready.RequestId, TracePoint.ShopCompleted);
             _log.Info("{VmId} for {RequestId} is running on {Plant} (image {ImageId}, {Performed} actions performed)",
                 ready.Vm.VmId, ready.RequestId, ready.Vm.Plant, ready.Vm.ImageId, ready.Report.PerformedActionIds.Length);
         }));
-        Command<VmFailed>(failed => Execute(_ledger.Failed(failed), failed.RequestId, failed));
+        Command<VmFailed>(failed => Execute(_ledger.Failed(failed, _auctions.Plants.ContainsKey), failed.RequestId, failed));
         Command<ConfigureVm>(configure => Execute(_ledger.Configure(configure, Sender, _auctions.Plants.ContainsKey), configure.RequestId, configure));
-        Command<RequestRejected>(rejected => Execute(_ledger.Rejected(rejected), rejected.RequestId, rejected));
-        Command<ShowVm>(show => SendAfterJournal(Sender, _ledger.Decided.Vms.TryGetValue(show.VmId, out var vm) ? vm : new VmNotFound(show.VmId)));
-        Command<ListVms>(list => SendAfterJournal(Sender, VmQuery.Invalid(list.Where) is { } error
-            ? new RequestRejected("list", error)
-            : new VmList(VmQuery.Filter(_ledger.Decided.Vms.Values, list.Where))));
+        Command<RequestRejected>(rejected => Execute(_ledger.Rejected(rejected, _auctions.Plants.ContainsKey), rejected.RequestId, rejected));
+        // Query answers are paged to fit in one remoting frame (see VmPages, PlantPages, EstimatePages).
+        // A VM id may be missing from a hand-made message: that is "no such VM", not a crash of the shop.
+        Command<ShowVm>(show => SendAfterJournal(Sender, show.VmId is { } vmId && _ledger.Decided.Vms.TryGetValue(vmId, out var vm)
+            ? VmPages.Show(vm, show, _replyBytes)
+            : new VmNotFound(show.VmId ?? "")));
+        Command<ListVms>(list => SendAfterJournal(Sender, VmPages.List(_ledger.Decided.Vms.Values, list, _replyBytes)));
         Command<DestroyVm>(destroy => Execute(_ledger.Destroy(destroy, Sender, _auctions.Plants.ContainsKey), destroy.VmId, destroy));
         Command<VmDestroyed>(destroyed => Execute(_ledger.Removed(destroyed, DateTimeOffset.UtcNow), destroyed.VmId, destroyed));
         Command<VmNotFound>(notFound => Execute(_ledger.Vanished(notFound, DateTimeOffset.UtcNow), notFound.VmId, notFound));
-        Command<ListPlants>(_ => Context.ActorOf(PlantStatusGatherer.Props(_auctions.Plants, Sender, _settings.StatusTimeout)));
+        Command<ListPlants>(list => Context.ActorOf(PlantStatusGatherer.Props(
+            new Dictionary<string, IActorRef>(_auctions.Plants), Sender, _settings.StatusTimeout, list, _replyBytes)));
         Command<ReleaseHeldAuctions>(_ => _auctions.ReleaseHeld(ResumeUnfinishedRequests));
         Command<StopShop>(_ =>
         {
@@ -86,6 +91,13 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     }
 
     protected override int SnapshotEvery => _settings.SnapshotEvery;
+
+    /// <summary>Every command is decided at the time it arrived (the ledger stamps it on the events that finish requests).</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        _ledger = _ledger with { Now = DateTimeOffset.UtcNow };
+        return base.AroundReceive(receive, message);
+    }
 
     public override string PersistenceId => ShopSettings.PersistenceId;
 
@@ -127,12 +139,16 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     private void OnPlantTerminated(Terminated terminated)
     {
         foreach (var name in _auctions.Gone(terminated.ActorRef))
+        {
+            // Configures it was performing or that wait for it cannot finish: their requesters are told.
+            Execute(_ledger.PlantGone(name), "", terminated);
             // Requests it was building are bid again (same VM id); if it comes back with the VM, the duplicate is removed.
             foreach (var request in _ledger.Decided.Unfinished.Where(r => r.Status == RequestStatus.Awarded && r.Plant == name && !_auctions.IsRunning(r.RequestId)).ToList())
             {
                 _log.Warning("Re-bidding {RequestId}: plant {Plant}, which was building it, is gone", request.RequestId, name);
                 _auctions.Start(request.RequestId, request.VmId, request.Spec!);
             }
+        }
         VmPlantMetrics.PlantsRegistered.Record(_auctions.Plants.Count);
     }
 
@@ -156,12 +172,21 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
 
     private void OnEstimate(EstimateVm estimate)
     {
-        if (ShopLedger<IActorRef>.Validate("estimate", estimate.Spec) is { } rejection)
+        if (ShopLedger<IActorRef>.Validate("estimate", estimate.Spec, _settings.Limits) is { } rejection)
         {
             Sender.Tell(rejection);
             return;
         }
-        _auctions.Estimate(estimate.Spec, Sender);
+        if (EstimatePages.Problem(estimate) is { } problem)
+        {
+            Sender.Tell(new RequestRejected("estimate", problem));
+            return;
+        }
+        // The auction answers with every bid; only the page asked for travels back.
+        var pager = Context.ActorOf(PagedReply.Props(
+            all => all is EstimateResult result ? EstimatePages.Page(result, estimate, _replyBytes) : all,
+            Sender, _settings.BidTimeout * 4 + TimeSpan.FromMinutes(1)));
+        _auctions.Estimate(estimate.Spec, pager);
     }
 
     private void ResumeUnfinishedRequests()
@@ -217,8 +242,13 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
                 whenJournaled?.Invoke();
                 if (decision.AnswerWhenJournaled) Answer(requestId);
                 if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+                foreach (var (waitedFor, answer) in decision.TellWaitingFor) Reply(waitedFor, answer);
             });
-        else if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+        else
+        {
+            if (decision.TellDestroying is { } removal) TellDestroying(removal.VmId, removal.Message);
+            foreach (var (waitedFor, answer) in decision.TellWaitingFor) Reply(waitedFor, answer);
+        }
         switch (decision.Auction)
         {
             case AuctionStep.Start when _ledger.Decided.Requests.TryGetValue(requestId, out var request) && request.Spec is not null:

@@ -16,4 +16,10 @@ public sealed record ShopSettings(
     string SnapshotPluginId = "")
 {
     public const string PersistenceId = "shop";
+
+    /// <summary>The bounds every received request is held to (<c>vmplant.limits</c>), whichever client sent it.</summary>
+    public VMPlant.Messages.Specs.InputLimits Limits { get; init; } = VMPlant.Messages.Specs.InputLimits.Default;
+
+    /// <summary>How long finished requests, their ids and destroyed VMs are kept (<c>vmplant.shop.retention</c>).</summary>
+    public Domain.ShopRetention Retention { get; init; } = Domain.ShopRetention.Default;
 }

@@ -22,15 +22,19 @@ public static class Output
     {
         VmCreated created => Created(created),
         CreateVmFailed failed => $"error: {failed.Reason}\n{BidTable(failed.Bids, failed.Declines)}",
-        EstimateResult estimate => BidTable(estimate.Bids, estimate.Declines),
-        VmInfo vm => Vm(vm),
-        VmList list => VmTable(list),
+        EstimateResult estimate => BidTable(estimate.Bids, estimate.Declines) + NextPage(estimate.Next),
+        VmInfo vm => Vm(vm) + NextPage(vm.ActionsNext, "more actions"),
+        VmList list => VmTable(list) + NextPage(list.Next),
+        VmDestroyed { AlreadyDestroyed: true } destroyed => $"{destroyed.VmId} was already destroyed (it was on {destroyed.Plant})",
         VmDestroyed destroyed => $"destroyed {destroyed.VmId} on {destroyed.Plant}",
-        PlantList plants => PlantTable(plants),
+        PlantList plants => PlantTable(plants) + NextPage(plants.Next),
         VmNotFound missing => $"error: no VM named {VMPlant.Messages.Specs.Excerpt.Of(missing.VmId, 80)}",
         RequestRejected rejected => $"error: {rejected.Reason}",
         _ => answer.ToString() ?? "",
     };
+
+    /// <summary>The line that tells how to continue a page (none on the last page).</summary>
+    private static string NextPage(string? next, string what = "next page") => next is null ? "" : $"\n{what}: --after {next}";
 
     /// <summary>Answers that mean the request did not do what was asked.</summary>
     public static bool IsRefusal(object answer) => answer is CreateVmFailed or VmNotFound or RequestRejected;
@@ -116,7 +120,9 @@ public static class Output
         {
             text.AppendLine().AppendLine($"{plant.Plant} golden images:");
             foreach (var image in plant.Images)
-                text.AppendLine($"  {image.ImageId}  saves {Num(image.BuildCost)} s, {image.Hits} hits: {List(image.Actions.Select(a => $"{a.Id} ({a.Kind})"))}");
+                text.AppendLine($"  {image.ImageId}  saves {Num(image.BuildCost)} s, {image.Hits} hits: {List(image.Actions.Select(a => $"{a.Id} ({a.Kind})"))}" +
+                                (image.ActionsOmitted is > 0 ? $" and {image.ActionsOmitted} more actions" : ""));
+            if (plant.ImagesNext is not null) text.AppendLine($"  (more images on the next page)");
         }
         return text.ToString().TrimEnd();
     }

@@ -28,7 +28,7 @@ public static class ServeCommand
             VmPlantNode node;
             try
             {
-                node = VmPlantNode.Start(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides, parse.GetValue(real) ? NodeConfig.RealPresetPath : null));
+                node = await VmPlantNode.StartAsync(NodeConfig.Load(parse.GetValue(CommonOptions.Config), overrides, parse.GetValue(real) ? NodeConfig.RealPresetPath : null));
             }
             catch (Exception e) when (e is DataDirectoryInUseException or PortInUseException)
             {

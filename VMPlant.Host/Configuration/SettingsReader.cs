@@ -39,7 +39,20 @@ public static class SettingsReader
             Setting.TimeSpan(shop, "plant-wait"),
             Setting.Int(config, "vmplant.persistence.snapshot-every"),
             ShopPlugin(shop, "journal-plugin", NodeConfig.ShopJournalPlugin),
-            ShopPlugin(shop, "snapshot-plugin", NodeConfig.ShopSnapshotPlugin));
+            ShopPlugin(shop, "snapshot-plugin", NodeConfig.ShopSnapshotPlugin))
+        {
+            Limits = InputLimits.FromConfig(config),
+            Retention = ReadRetention(shop),
+        };
+    }
+
+    private static ShopRetention ReadRetention(Config shop)
+    {
+        TimeSpan Duration(string key) => Setting.TimeSpan(shop, "retention." + key) is { Ticks: > 0 } d ? d
+            : throw new ConfigurationException($"vmplant.shop.retention.{key}: expected a positive duration such as 1d");
+        int Count(string key) => Setting.Int(shop, "retention." + key) is > 0 and var n ? n
+            : throw new ConfigurationException($"vmplant.shop.retention.{key}: expected a positive whole number");
+        return new ShopRetention(Duration("max-age"), Count("max-requests"), Duration("idempotency-window"), Count("idempotency-max-requests"), Duration("destroyed-vms"));
     }
 
     /// <summary>An explicit plugin id, else the shop-sql plugin when the shop has a store of its own, else the default.</summary>
@@ -103,7 +116,7 @@ public static class SettingsReader
         var backend = Setting.String(plant, "backend", "record");
         if (backend == "record") return null;
         if (backend != "qemu")
-            throw new ConfigurationException($"plant {name}: backend must be record or qemu, not '{backend}'");
+            throw new ConfigurationException($"plant {name}: backend must be record or qemu, not {Excerpt.Of(backend)}");
         var real = plant.GetConfig("real");
         string Dir(string key) => Path.GetFullPath(Path.Combine(configDir, real.GetString(key)));
         return new RealVmSettings(

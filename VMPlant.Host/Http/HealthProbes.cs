@@ -46,12 +46,12 @@ public sealed class HealthProbes(VmPlantNode node, TimeSpan probeTimeout)
         return new HealthCheck("cluster", self.Status == MemberStatus.Up, $"{self.Address} is {self.Status.ToString().ToLowerInvariant()}");
     }
 
-    private async Task<HealthCheck> PlantAsync(IActorRef plant)
+    private async Task<HealthCheck> PlantAsync(string plantPath)
     {
-        var name = plant.Path.Name;
+        var name = plantPath[(plantPath.LastIndexOf('/') + 1)..];
         try
         {
-            var status = await plant.Ask<PlantStatus>(GetPlantStatus.Instance, probeTimeout);
+            var status = await node.System.ActorSelection(plantPath).Ask<PlantStatus>(GetPlantStatus.Instance, probeTimeout);
             return new HealthCheck($"plant {status.Plant}", status.HypervisorUp,
                 status.HypervisorUp ? $"connected to {status.HypervisorUri}" : $"not connected to {status.HypervisorUri}");
         }

@@ -64,7 +64,7 @@ public sealed class EdgeNode
         }
         return int.TryParse(value, out var port) && port is >= 0 and <= 65535
             ? port
-            : throw new ConfigurationException($"vmplant.edge.port: '{value}' is not a port number or auto");
+            : throw new ConfigurationException($"vmplant.edge.port: {Excerpt.Of(value)} is not a port number or auto");
     }
 
     public Task StopAsync() => CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);

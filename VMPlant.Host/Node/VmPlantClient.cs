@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
@@ -64,7 +66,9 @@ public sealed class VmPlantClient : IAsyncDisposable
         var timeout = ClientSettings.Duration(nodeConfig, "vmplant.client.request-timeout", TimeSpan.FromSeconds(30));
         var retryInterval = ClientSettings.Duration(nodeConfig, "vmplant.client.retry-interval", TimeSpan.FromSeconds(2));
         var maxFrame = ClientSettings.Bytes(nodeConfig, "akka.remote.dot-netty.tcp.maximum-frame-size", 128_000);
-        await EnsureListeningAsync(paths);
+        var tls = TlsSettings.Read(nodeConfig);
+        var credentials = tls.Enabled ? tls.Load() : default((X509Certificate2 Own, X509Certificate2 Authority)?);
+        await EnsureListeningAsync(paths, credentials);
 
         var hostname = nodeConfig.GetString("vmplant.node.hostname", "127.0.0.1");
         var logLevel = nodeConfig.GetString("vmplant.client.loglevel", "ERROR");
@@ -89,8 +93,7 @@ public sealed class VmPlantClient : IAsyncDisposable
         var settings = ClusterClientSettings.Create(system).WithInitialContacts(paths.ToImmutableHashSet());
         var client = system.ActorOf(ClusterClient.Props(settings), "vmplant-client");
         // With TLS on, requests that change a VM are signed with the client's certificate: the edge takes the caller from it.
-        var tls = TlsSettings.Read(nodeConfig);
-        return new VmPlantClient(system, client, contacts, timeout, retryInterval, maxFrame - EnvelopeBytes, tls.Enabled ? tls.Load().Own : null);
+        return new VmPlantClient(system, client, contacts, timeout, retryInterval, maxFrame - EnvelopeBytes, credentials?.Own);
     }
 
     /// <summary>
@@ -168,8 +171,12 @@ public sealed class VmPlantClient : IAsyncDisposable
             .WithFallback(config);
     }
 
-    /// <summary>Fails fast, with a clear message, when nothing listens at any contact point.</summary>
-    private static async Task EnsureListeningAsync(IReadOnlyList<ActorPath> contacts)
+    /// <summary>
+    /// Fails fast, with a clear message, when nothing listens at any contact point. With TLS on, the probe completes a
+    /// TLS handshake with the client's certificate: a bare connect-and-close would make the node log a failed handshake
+    /// (as it must for real garbage) on every CLI call.
+    /// </summary>
+    private static async Task EnsureListeningAsync(IReadOnlyList<ActorPath> contacts, (X509Certificate2 Own, X509Certificate2 Authority)? tls)
     {
         foreach (var contact in contacts)
         {
@@ -178,15 +185,32 @@ public sealed class VmPlantClient : IAsyncDisposable
             {
                 using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
                 await tcp.ConnectAsync(contact.Address.Host!, contact.Address.Port!.Value, cancel.Token);
+                // Something listens; a handshake on a busy machine may take much longer than a connect.
+                using var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                if (tls is { } credentials) await HandshakeAsync(tcp, contact, credentials, handshake.Token);
                 return;
             }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            catch (Exception e) when (e is SocketException or OperationCanceledException or IOException or AuthenticationException)
             {
                 // Try the next contact point.
             }
         }
         throw new NodeUnreachableException(
             $"no VMPlant node reachable at {string.Join(", ", contacts)} (start one with `./vmplant serve`, or pass --node)");
+    }
+
+    private static async Task HandshakeAsync(TcpClient tcp, ActorPath contact, (X509Certificate2 Own, X509Certificate2 Authority) credentials, CancellationToken cancellation)
+    {
+        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = contact.Address.Host,
+            ClientCertificates = [credentials.Own],
+            // The same check remoting applies: a node certificate issued by VMPlant's CA.
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null &&
+                PeerCertificates.Check(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), credentials.Authority,
+                    new HashSet<string> { PeerCertificates.NodeRole }) is null,
+        }, cancellation);
     }
 
     /// <summary>

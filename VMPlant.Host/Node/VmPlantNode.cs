@@ -24,13 +24,14 @@ public sealed class VmPlantNode : IAsyncDisposable
 {
     public const string SystemName = "vmplant";
     public const string ShopProxyName = "shop-proxy";
+    public const string SingletonManagerName = "shop-singleton";
 
     /// <summary>Where the shop runs: the singleton manager's child (a backoff supervisor) and its own child, the ShopActor.</summary>
     public const string ShopPath = "/user/shop-singleton/shop/shop";
 
     private readonly DataDirectoryLock _dataLock;
 
-    private VmPlantNode(ActorSystem system, EdgeNode edge, NodeSettings settings, IActorRef shopProxy, IReadOnlyList<IActorRef> plants,
+    private VmPlantNode(ActorSystem system, EdgeNode edge, NodeSettings settings, IActorRef shopProxy, IReadOnlyList<string> plants,
         DataDirectoryLock dataLock)
     {
         _dataLock = dataLock;
@@ -49,12 +50,16 @@ public sealed class VmPlantNode : IAsyncDisposable
 
     public IActorRef ShopProxy { get; }
 
-    public IReadOnlyList<IActorRef> Plants { get; }
+    /// <summary>Paths of this node's plants (their supervisors, which pass messages on to the plant; the keeper may restart them).</summary>
+    public IReadOnlyList<string> Plants { get; }
+
+    /// <summary>The supervisor of the named plant, a top-level actor.</summary>
+    public static string PlantSupervisorName(string plant) => $"plant-{plant}";
 
     /// <summary>The node's HTTP endpoints (health probes), or null when vmplant.http.enabled is off.</summary>
     public NodeHttpServer? Http { get; private set; }
 
-    public static VmPlantNode Start(Config config)
+    public static async Task<VmPlantNode> StartAsync(Config config)
     {
         var settings = SettingsReader.Node(config);
         var shopSettings = SettingsReader.Shop(config);
@@ -76,11 +81,12 @@ public sealed class VmPlantNode : IAsyncDisposable
             throw;
         }
         // Released when the system ends, however it ends (a test may terminate it without DisposeAsync).
-        system.WhenTerminated.ContinueWith(_ => dataLock.Dispose(), TaskScheduler.Default);
+        _ = system.WhenTerminated.ContinueWith(_ => dataLock.Dispose(), TaskScheduler.Default);
         var cluster = Cluster.Get(system);
         if (settings.SeedNodes.IsEmpty) cluster.Join(cluster.SelfAddress);
         else cluster.JoinSeedNodes(settings.SeedNodes.Select(seed => Address.Parse(TransportSecurity.WithProtocol(seed, config))));
 
+        var kept = new List<NodeKeeper.Service>();
         if (settings.IsShop)
         {
             system.ActorOf(ShopJournalWarmup.Props(shopSettings), "shop-journal-warmup");
@@ -89,41 +95,45 @@ public sealed class VmPlantNode : IAsyncDisposable
             var supervisedShop = BackoffSupervisor.Props(
                 Backoff.OnStop(ShopActor.Props(shopSettings), "shop", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)
                     .WithFinalStopMessage(message => message is StopShop));
-            system.ActorOf(ClusterSingletonManager.Props(
-                    supervisedShop,
-                    StopShop.Instance,
-                    ClusterSingletonManagerSettings.Create(system).WithRole("shop").WithSingletonName("shop")),
-                "shop-singleton");
+            var manager = ClusterSingletonManager.Props(
+                supervisedShop,
+                StopShop.Instance,
+                ClusterSingletonManagerSettings.Create(system).WithRole("shop").WithSingletonName(NodeKeeper.SingletonName));
+            kept.Add(new NodeKeeper.Service(SingletonManagerName, manager, system.ActorOf(manager, SingletonManagerName)));
         }
         var proxy = system.ActorOf(ClusterSingletonProxy.Props(
-                "/user/shop-singleton",
-                ClusterSingletonProxySettings.Create(system).WithRole("shop").WithSingletonName("shop")),
+                "/user/" + SingletonManagerName,
+                ClusterSingletonProxySettings.Create(system).WithRole("shop").WithSingletonName(NodeKeeper.SingletonName)),
             ShopProxyName);
 
-        var plants = plantSettings.Select(p => system.ActorOf(BackoffSupervisor.Props(
-                Backoff.OnStop(PlantActor.Props(p with { ShopPath = ShopPath }, proxy), "plant", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)),
-            $"plant-{p.Name}")).ToList();
+        foreach (var plant in plantSettings)
+        {
+            var supervised = BackoffSupervisor.Props(
+                Backoff.OnStop(PlantActor.Props(plant with { ShopPath = ShopPath }, proxy), "plant", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1));
+            kept.Add(new NodeKeeper.Service(PlantSupervisorName(plant.Name), supervised, system.ActorOf(supervised, PlantSupervisorName(plant.Name))));
+        }
+        system.ActorOf(NodeKeeper.Props(kept, settings.IsShop ? SingletonManagerName : null, "shop", TimeSpan.FromSeconds(3)), "keeper");
         var edge = EdgeNode.Start(config, proxy);
         system.Log.Info("VMPlant node {Address} up: roles [{Roles}], plants [{Plants}], data in {DataDir}; clients at {Edge}",
             cluster.SelfAddress, string.Join(", ", settings.Roles), string.Join(", ", plantSettings.Select(p => p.Name)), settings.DataDir,
             Cluster.Get(edge.System).SelfAddress);
-        var node = new VmPlantNode(system, edge, settings, proxy, plants, dataLock);
-        if (httpSettings.Enabled) node.StartHttp(httpSettings);
+        var node = new VmPlantNode(system, edge, settings, proxy, plantSettings.Select(p => "/user/" + PlantSupervisorName(p.Name)).ToList(), dataLock);
+        if (httpSettings.Enabled) await node.StartHttpAsync(httpSettings);
         return node;
     }
 
-    private void StartHttp(HttpSettings settings)
+    private async Task StartHttpAsync(HttpSettings settings)
     {
         try
         {
-            Http = NodeHttpServer.StartAsync(this, settings).GetAwaiter().GetResult();
+            Http = await NodeHttpServer.StartAsync(this, settings);
             System.Log.Info("VMPlant node {Address} serves HTTP at {Url}", Settings.Address, Http.Url);
         }
         catch (Exception)
         {
             // A node that cannot serve its probes must not linger half started.
-            Edge.StopAsync().Wait(TimeSpan.FromSeconds(30));
-            CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(30));
+            await Edge.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(TimeSpan.FromSeconds(30));
             throw;
         }
     }

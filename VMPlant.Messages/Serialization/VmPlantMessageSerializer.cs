@@ -25,17 +25,21 @@ public class VmPlantMessageSerializer : SerializerWithStringManifest
     /// <param name="moreTypes">Manifests a subclass adds; they may not reuse a message's manifest.</param>
     protected VmPlantMessageSerializer(ExtendedActorSystem system, IReadOnlyDictionary<string, Type> moreTypes) : base(system)
     {
-        Options = new JsonSerializerOptions
-        {
-            Converters = { new JsonStringEnumConverter(), new ActorRefJsonConverter(system) },
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        };
+        Options = WireOptions();
+        Options.Converters.Add(new ActorRefJsonConverter(system));
         var all = MessageManifests.TypesByManifest.Concat(moreTypes).ToList();
         _typesByManifest = all.ToFrozenDictionary(StringComparer.Ordinal);
         _manifestsByType = all.ToFrozenDictionary(entry => entry.Value, entry => entry.Key);
     }
 
     public override int Identifier => SerializerId;
+
+    /// <summary>The JSON options of the wire format, less the actor-ref converter (which needs an actor system).</summary>
+    internal static JsonSerializerOptions WireOptions() => new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     protected JsonSerializerOptions Options { get; }
 

@@ -21,17 +21,17 @@ internal sealed class SpecTreeReader(InputLimits limits)
     public string ReadName(IReadOnlyList<KeyValuePair<string, HoconValue>> root) =>
         ReadRequiredString(Find(root, "name"), null, "name") ?? "";
 
-    public ResourceSpec ReadResources(IReadOnlyList<KeyValuePair<string, HoconValue>> root)
+    public Resources ReadResources(IReadOnlyList<KeyValuePair<string, HoconValue>> root)
     {
         var value = Find(root, "resources");
         switch (HoconValues.ShapeOf(value))
         {
             case HoconShape.Missing:
                 errors.Add(SpecError.ForSpec("resources", "is missing"));
-                return new ResourceSpec(0, 0, 0);
+                return new Resources(0, 0, 0);
             case not HoconShape.Object:
                 errors.Add(SpecError.ForSpec("resources", "expected an object"));
-                return new ResourceSpec(0, 0, 0);
+                return new Resources(0, 0, 0);
         }
 
         var fields = HoconValues.ObjectFields(value!);
@@ -39,7 +39,7 @@ internal sealed class SpecTreeReader(InputLimits limits)
         var vcpus = ReadInteger(Find(fields, "vcpus"), "resources.vcpus", int.MinValue, int.MaxValue);
         var memory = ReadInteger(Find(fields, "memory-mib"), "resources.memory-mib", long.MinValue, long.MaxValue);
         var disk = ReadInteger(Find(fields, "disk-gib"), "resources.disk-gib", long.MinValue, long.MaxValue);
-        return new ResourceSpec((int)vcpus, memory, disk);
+        return new Resources((int)vcpus, memory, disk);
     }
 
     public ImmutableArray<ActionSpec> ReadActions(IReadOnlyList<KeyValuePair<string, HoconValue>> root)

@@ -14,7 +14,7 @@ public sealed class AuctionRebidSpec(ITestOutputHelper output) : TestKit(TestCon
 {
     private static readonly ShopSettings Settings = TestShopSettings.Fast with { BidTimeout = TimeSpan.FromSeconds(5) };
 
-    private static BidSummary Offer(string plant) => new(plant, 100, $"img-{plant}", 1, 2, new Capacity(4, 4096, 50));
+    private static BidSummary Offer(string plant) => new(plant, 100, $"img-{plant}", 1, 2, new Resources(4, 4096, 50));
 
     [Fact]
     public void When_every_bidder_refuses_the_auction_bids_again_after_a_back_off_and_awards()

@@ -84,7 +84,7 @@ public sealed class NodeEndToEndSpec : IAsyncLifetime
     [Fact]
     public async Task A_vm_that_fits_nowhere_fails_with_each_plants_reason()
     {
-        var huge = VmSpecParser.ParseFile(Example("debian-mpi.conf")) with { Resources = new ResourceSpec(2, 1_000_000, 10) };
+        var huge = VmSpecParser.ParseFile(Example("debian-mpi.conf")) with { Resources = new Resources(2, 1_000_000, 10) };
         var failed = await _node.AskAsync<CreateVmFailed>(new CreateVm("e2e-huge", huge));
         Assert.StartsWith("no plant can host this VM: ", failed.Reason);
         Assert.Contains("alpha: not enough memory", failed.Reason);

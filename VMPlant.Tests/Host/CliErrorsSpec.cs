@@ -139,6 +139,21 @@ public sealed class CliErrorsSpec(ITestOutputHelper output) : IDisposable
             AssertOneJsonDocument(list.Stdout);
         }
 
+        // A request id names one request: reused for another spec it is a conflict (exit 1). Destroying a destroyed VM
+        // succeeds (exit 0) and says so, as show lists it destroyed.
+        var created = await Cli("create", RepoPaths.Example("debian-mpi.conf"), "--request-id", "cli-same", "--json", "--node", node.Receptionist);
+        Assert.Equal(0, created.ExitCode);
+        var vmId = JsonDocument.Parse(created.Stdout).RootElement.GetProperty("vm").GetProperty("vmId").GetString()!;
+        var conflict = await Cli("create", RepoPaths.Example("centos-web.conf"), "--request-id", "cli-same", "--node", node.Receptionist);
+        Assert.Equal(1, conflict.ExitCode);
+        Assert.Contains("request id \"cli-same\" was already used for a different request (a create of VM", conflict.ErrorLine);
+        foreach (var said in new[] { $"destroyed {vmId} on ", $"{vmId} was already destroyed" })
+        {
+            var destroyed = await Cli("destroy", vmId, "--node", node.Receptionist);
+            Assert.Equal(0, destroyed.ExitCode);
+            Assert.Contains(said, destroyed.Stdout);
+        }
+
         var secondOnSameData = await Cli("serve", "--data-dir", nodeData, "--port", "0");
         Assert.Equal(1, secondOnSameData.ExitCode);
         Assert.Contains("is in use by another VMPlant node", secondOnSameData.ErrorLine);

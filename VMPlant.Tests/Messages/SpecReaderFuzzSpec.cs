@@ -132,6 +132,6 @@ public sealed class SpecReaderFuzzSpec(ITestOutputHelper output)
         {
             After = unique.Take(i).Where(_ => random.Next(3) == 0).Select(p => p.Id).ToImmutableArray(),
         });
-        return new VmSpec(name, new ResourceSpec(1 + random.Next(64), 16 + random.Next(100_000), 1 + random.Next(500)), withAfter.ToImmutableArray());
+        return new VmSpec(name, new Resources(1 + random.Next(64), 16 + random.Next(100_000), 1 + random.Next(500)), withAfter.ToImmutableArray());
     });
 }

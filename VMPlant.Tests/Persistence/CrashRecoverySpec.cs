@@ -35,7 +35,7 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
         var configFile = await WriteConfigAsync(journal);
         var specs = new[] { "debian-mpi.conf", "debian-mpi-solver.conf", "centos-web.conf" }
             .Select(f => VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, f))).ToArray();
-        var requests = Enumerable.Range(0, 24).Select(i => new CreateVm($"crash-{i:D2}", specs[i % specs.Length] with { Name = $"crash{i:D2}", Resources = new ResourceSpec(1, 512, 2) }))
+        var requests = Enumerable.Range(0, 24).Select(i => new CreateVm($"crash-{i:D2}", specs[i % specs.Length] with { Name = $"crash{i:D2}", Resources = new Resources(1, 512, 2) }))
             .ToList();
         var acknowledged = new ConcurrentDictionary<string, VmCreated>();
 

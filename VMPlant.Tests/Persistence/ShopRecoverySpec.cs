@@ -33,7 +33,7 @@ public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestCon
                 events.Add(new RequestFailed(requestId, "no plant can host this VM", [], [new DeclineSummary("a", "full")]));
                 continue;
             }
-            events.Add(new RequestAwarded(requestId, "a", [new BidSummary("a", 10 + i, "base", 0, 3, new Capacity(4, 4096, 40))], []));
+            events.Add(new RequestAwarded(requestId, "a", [new BidSummary("a", 10 + i, "base", 0, 3, new Resources(4, 4096, 40))], []));
             var vm = new VmInfo(vmId, spec.Name, "a", VmState.Running, spec.Resources, "base", [], at.AddSeconds(i));
             events.Add(new RequestCompleted(requestId, vm, new CreateReport("a", "base", ["os"], [], 10, 1, [], [])));
         }
@@ -45,6 +45,7 @@ public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestCon
     {
         Requests = ShopSnapshot.Of(state).Requests.OrderBy(r => r.RequestId).Select(r => JsonSerializer.Serialize(r)),
         Vms = state.Vms.Values.OrderBy(v => v.VmId).Select(v => JsonSerializer.Serialize(v)),
+        Remembered = state.Remembered.Values.OrderBy(r => r.RequestId).Select(r => JsonSerializer.Serialize(r)),
     });
 
     [Fact]
@@ -59,7 +60,8 @@ public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestCon
             Assert.Equal(Canonical(fromEvents), Canonical(restored));
         }
         Assert.Equal(VmState.Destroyed, fromEvents.Vms["vm-1"].State);
-        Assert.Equal(2, fromEvents.Requests.Values.Count(r => r.Status == RequestStatus.Failed)); // r3 and r7
+        // r3 and r7; written without times, as before retention existed, they are kept in short once the next request comes.
+        Assert.Equal(2, fromEvents.Requests.Values.Count(r => r.Status == RequestStatus.Failed) + fromEvents.Remembered.Values.Count(r => r.Status == RequestStatus.Failed));
     }
 
     [Fact]
@@ -74,7 +76,7 @@ public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestCon
             var spec = SpecBuilder.MpiSolver($"vm{i}");
             shop.Tell(new CreateVm($"req-{i}", spec));
             var bid = plant.ExpectMsg<RequestBid>();
-            plant.Reply(new Bid(bid.RequestId, new BidSummary("a", 1, "base", 0, 3, new Capacity(8, 8192, 80))));
+            plant.Reply(new Bid(bid.RequestId, new BidSummary("a", 1, "base", 0, 3, new Resources(8, 8192, 80))));
             var award = plant.ExpectMsg<Award>();
             plant.Reply(new AwardAccepted(award.RequestId, "a"));
             var vm = new VmInfo(award.VmId, spec.Name, "a", VmState.Running, spec.Resources, "base", [], DateTimeOffset.UtcNow);
@@ -103,7 +105,7 @@ public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestCon
         var spec = SpecBuilder.MpiSolver("held");
         Sys.ActorOf(JournalSeeder.Props(ShopSettings.PersistenceId, [
             new RequestAccepted("held", "vm-held", spec, DateTimeOffset.UtcNow),
-            new RequestAwarded("held", "a", [new BidSummary("a", 1, "base", 0, 3, new Capacity(8, 8192, 80))], []),
+            new RequestAwarded("held", "a", [new BidSummary("a", 1, "base", 0, 3, new Resources(8, 8192, 80))], []),
         ], TestActor));
         ExpectMsg("seeded");
         var (a, b) = (CreateTestProbe("plant-a"), CreateTestProbe("plant-b"));

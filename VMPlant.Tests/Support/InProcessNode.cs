@@ -39,7 +39,7 @@ public sealed class InProcessNode : IAsyncDisposable
             {extraHocon}
             """);
         var config = NodeConfig.Load(configFile);
-        var node = VmPlantNode.Start(config);
+        var node = await VmPlantNode.StartAsync(config);
         var client = await VmPlantClient.ConnectAsync(config);
         var started = new InProcessNode(node, client, config);
         await started.WaitForPlantsAsync(expectedPlants, TimeSpan.FromSeconds(60));

@@ -7,7 +7,7 @@ namespace VMPlant.Tests.Support;
 /// <summary>Short ways to write VM specs in tests, the way a user would (ids, kinds, args, edges, costs).</summary>
 public static class SpecBuilder
 {
-    public static readonly ResourceSpec Small = new(1, 512, 2);
+    public static readonly Resources Small = new(1, 512, 2);
 
     public static ImmutableSortedDictionary<string, string> Args(params (string Key, string Value)[] args) =>
         args.ToImmutableSortedDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
@@ -24,7 +24,7 @@ public static class SpecBuilder
 
     public static VmSpec Spec(string name, params ActionSpec[] actions) => new(name, Small, [.. actions]);
 
-    public static VmSpec Spec(string name, ResourceSpec resources, params ActionSpec[] actions) => new(name, resources, [.. actions]);
+    public static VmSpec Spec(string name, Resources resources, params ActionSpec[] actions) => new(name, resources, [.. actions]);
 
     public static ConfigDag Dag(params ActionSpec[] actions) => ConfigDag.Build(Spec(actions));
 
@@ -35,14 +35,14 @@ public static class SpecBuilder
         Action(id, "install-package", cost, [after], Args(("package", "openmpi")));
 
     /// <summary>Debian, then MPI, then a solver: a typical grid stack with a shared prefix.</summary>
-    public static VmSpec MpiSolver(string name = "mpi-solver", string solver = "lammps", ResourceSpec? resources = null) => Spec(
+    public static VmSpec MpiSolver(string name = "mpi-solver", string solver = "lammps", Resources? resources = null) => Spec(
         name,
         resources ?? Small,
         Action("os", "install-os", 600, null, ("distro", "debian"), ("release", "12")),
         Action("mpi", "install-package", 120, ["os"], ("package", "openmpi")),
         Action("solver", "install-package", 300, ["mpi"], ("package", solver)));
 
-    public static VmSpec DebianOnly(string name = "debian", ResourceSpec? resources = null) => Spec(
+    public static VmSpec DebianOnly(string name = "debian", Resources? resources = null) => Spec(
         name,
         resources ?? Small,
         Action("base", "install-os", 600, null, ("distro", "debian"), ("release", "12")));

@@ -60,6 +60,40 @@ public sealed class SelfHealingSpec : IAsyncLifetime
         Assert.IsType<VmCreated>(await _node.Client.AskAsync(new CreateVm("heal-4", Spec("fourth"))));
     }
 
+    [Fact]
+    public async Task Shop_singleton_itself_stopped_by_a_poison_pill_comes_back_through_the_keeper()
+    {
+        var first = Assert.IsType<VmCreated>(await _node.Client.AskAsync(new CreateVm("heal-5", Spec("fifth")))).Vm;
+
+        // The singleton (the shop's supervisor) and then its manager: Akka restarts neither by itself.
+        var singleton = await StopAsync("/user/shop-singleton/shop");
+        Assert.NotEqual(singleton, await IdentifyAsync("/user/shop-singleton/shop"));
+        var manager = await StopAsync("/user/shop-singleton");
+        Assert.NotEqual(manager, await IdentifyAsync("/user/shop-singleton"));
+
+        await IdentifyAsync("/user/shop-singleton/shop/shop");
+        Assert.Equal(VmState.Running, Assert.IsType<VmInfo>(await _node.Client.AskAsync(new ShowVm(first.VmId))).State);
+        Assert.IsType<VmCreated>(await _node.Client.AskAsync(new CreateVm("heal-6", Spec("sixth"))));
+    }
+
+    [Fact]
+    public async Task Plant_supervisor_stopped_by_a_poison_pill_comes_back_through_the_keeper()
+    {
+        var first = Assert.IsType<VmCreated>(await _node.Client.AskAsync(new CreateVm("heal-7", Spec("seventh")))).Vm;
+
+        var supervisor = await StopAsync("/user/plant-alpha");
+
+        Assert.NotEqual(supervisor, await IdentifyAsync("/user/plant-alpha"));
+        var deadline = DateTime.UtcNow + Patience;
+        while (await _node.Client.AskAsync(ListPlants.Instance) is not PlantList { Plants: [{ HypervisorUp: true, Vms: 1 }] })
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the plant did not come back");
+            await Task.Delay(200);
+        }
+        Assert.Equal(VmState.Running, Assert.IsType<VmInfo>(await _node.Client.AskAsync(new ShowVm(first.VmId))).State);
+        Assert.IsType<VmCreated>(await _node.Client.AskAsync(new CreateVm("heal-8", Spec("eighth"))));
+    }
+
     /// <summary>Sends a PoisonPill to the actor at <paramref name="path"/> and waits until it has stopped; returns the stopped ref.</summary>
     private async Task<IActorRef> StopAsync(string path)
     {
@@ -86,5 +120,5 @@ public sealed class SelfHealingSpec : IAsyncLifetime
     }
 
     private static VmSpec Spec(string name) =>
-        VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, "debian-mpi.conf")) with { Name = name, Resources = new ResourceSpec(1, 512, 2) };
+        VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, "debian-mpi.conf")) with { Name = name, Resources = new Resources(1, 512, 2) };
 }

@@ -122,6 +122,9 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
         // The owner and an operator may.
         Assert.IsType<VmDestroyed>(await alice.AskAsync(new DestroyVm(first.VmId)));
         Assert.IsType<VmDestroyed>(await root.AskAsync(new DestroyVm(second.VmId)));
+
+        // The clients' reachability probes completed real handshakes: the node logged no failed one for honest clients.
+        Assert.DoesNotContain(node.LogLines(), l => l.Contains("TLS handshake failed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -194,7 +197,7 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
     }
 
     private static VmSpec Spec(string name) =>
-        VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, "debian-mpi.conf")) with { Name = name, Resources = new ResourceSpec(1, 512, 2) };
+        VmSpecParser.ParseFile(Path.Combine(RepoPaths.Examples, "debian-mpi.conf")) with { Name = name, Resources = new Resources(1, 512, 2) };
 
     private async Task<VmInfo> CreateAsync(TestCertificates certs, NodeProcess node, string client)
     {

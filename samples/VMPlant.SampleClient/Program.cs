@@ -123,12 +123,25 @@ switch (await Ask(new ShowVm(vm.VmId)))
     case var other: Fail("show", other); break;
 }
 
-// 6. List the VMs on the same plant (filters: plant, name, state, kind, image, id).
-switch (await Ask(new ListVms([new VmFilter("plant", vm.Plant)])))
+// 6. List the VMs on the same plant (filters: plant, name, state, kind, image, id). Answers are paged to fit in one
+//    remoting frame: each page carries the cursor of the next (`Next`, null on the last), passed back as `After`.
+var listed = new List<VmInfo>();
+for (string? after = null; ;)
 {
-    case VmList list: Console.WriteLine($"listed {list.Vms.Length} VMs on {vm.Plant}: {string.Join(", ", list.Vms.Select(v => v.VmId))}"); break;
-    case var other: Fail("list", other); break;
+    var answer = await Ask(new ListVms([new VmFilter("plant", vm.Plant)]) { Limit = 100, After = after });
+    if (answer is not VmList page)
+    {
+        Fail("list", answer);
+        break;
+    }
+    listed.AddRange(page.Vms);
+    if ((after = page.Next) is null)
+    {
+        Console.WriteLine($"listed {listed.Count} VMs on {vm.Plant}: {string.Join(", ", listed.Select(v => v.VmId))}");
+        break;
+    }
 }
+// (PageFetcher.AllAsync(query, Ask) does the same for any paged query, completing VMs whose actions did not fit a page.)
 
 // 7. Destroy it.
 switch (await Ask(new DestroyVm(vm.VmId)))

@@ -16,7 +16,7 @@ public sealed class ConfigDag
     private readonly FrozenDictionary<ActionIdentity, int> positionByIdentity;
     private MatchRequest? matchRequest;
 
-    private ConfigDag(string name, ResourceSpec resources, ImmutableArray<DagAction> actions)
+    private ConfigDag(string name, Resources resources, ImmutableArray<DagAction> actions)
     {
         Name = name;
         Resources = resources;
@@ -29,7 +29,7 @@ public sealed class ConfigDag
 
     public string Name { get; }
 
-    public ResourceSpec Resources { get; }
+    public Resources Resources { get; }
 
     /// <summary>Every action, in run order.</summary>
     public IReadOnlyList<DagAction> Actions => actions;

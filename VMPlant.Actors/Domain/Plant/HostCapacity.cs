@@ -3,14 +3,14 @@ using VMPlant.Messages;
 namespace VMPlant.Actors.Domain;
 
 /// <summary>What a host offers in total (after overcommit and host reserve) and what is promised to VMs.</summary>
-public sealed record HostCapacity(Capacity Total, Capacity Reserved)
+public sealed record HostCapacity(Resources Total, Resources Reserved)
 {
-    public Capacity Free => new(
+    public Resources Free => new(
         Total.Vcpus - Reserved.Vcpus,
         Total.MemoryMiB - Reserved.MemoryMiB,
         Total.DiskGiB - Reserved.DiskGiB);
 
-    public bool Fits(ResourceSpec need, out string reason)
+    public bool Fits(Resources need, out string reason)
     {
         var free = Free;
         reason = need.Vcpus > free.Vcpus ? $"not enough vCPUs: needs {need.Vcpus}, {free.Vcpus} free of {Total.Vcpus}"
@@ -21,7 +21,7 @@ public sealed record HostCapacity(Capacity Total, Capacity Reserved)
     }
 
     /// <summary>The largest fraction of any resource in use once <paramref name="need"/> is placed (0..1).</summary>
-    public double UtilisationAfter(ResourceSpec need) => new[]
+    public double UtilisationAfter(Resources need) => new[]
     {
         Fraction(Reserved.Vcpus + need.Vcpus, Total.Vcpus),
         Fraction(Reserved.MemoryMiB + need.MemoryMiB, Total.MemoryMiB),

@@ -17,7 +17,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
     public const int OffersKept = 512;
 
     /// <summary>The host's raw size, known once connected.</summary>
-    public Capacity HostSize { get; init; } = new(0, 0, 0);
+    public Resources HostSize { get; init; } = new(0, 0, 0);
 
     /// <summary>Why the plant cannot build right now (no hypervisor); null when connected.</summary>
     public string? Unavailable { get; init; } = "not connected yet";
@@ -79,7 +79,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
     /// The plant reached its hypervisor: seeded images are journaled, VMs and images whose libvirt objects vanished are
     /// marked lost. Interrupted builds restart with <see cref="Restart"/> once these events are applied.
     /// </summary>
-    public PlantDecision Connected(Capacity hostSize, IEnumerable<ImageRecord> seeded, Reconciliation diff, string uri, string pool) =>
+    public PlantDecision Connected(Resources hostSize, IEnumerable<ImageRecord> seeded, Reconciliation diff, string uri, string pool) =>
         new(this with { HostSize = hostSize, Unavailable = null })
         {
             Events =
@@ -97,7 +97,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
     {
         var vm = State.Vms[vmId];
         var dag = ConfigDag.Build(vm.Spec);
-        var match = State.Cache.Index.FindBest(dag, Rules.CostModel, Capacity.UtilisationAfter(new ResourceSpec(0, 0, 0)))!;
+        var match = State.Cache.Index.FindBest(dag, Rules.CostModel, Capacity.UtilisationAfter(new Resources(0, 0, 0)))!;
         return WithCore(new BuildPlan(vm.RequestId, vm.VmId, dag, match, now));
     }
 

@@ -19,7 +19,7 @@ public sealed record PlantRules(
     public GoldenImage BaseImage => new(BaseImageVolume, BaseImageVolume, ImmutableHashSet<ActionIdentity>.Empty, 0, BaseImageGiB << 30, DateTimeOffset.UnixEpoch);
 
     /// <summary>What the host offers VMs: its raw size after overcommit, the host's memory reserve and the base image.</summary>
-    public Capacity Offered(Capacity hostSize) => new(
+    public Resources Offered(Resources hostSize) => new(
         (int)Math.Floor(hostSize.Vcpus * CpuOvercommit),
         Math.Max(0, hostSize.MemoryMiB - ReservedMemoryMiB),
         hostSize.DiskGiB - BaseImageGiB);

@@ -12,7 +12,7 @@ public sealed record PlantState(
     ImageCache Cache)
 {
     /// <summary>Resources of the VMs that hold capacity, kept in step by <see cref="Apply"/> so no decision walks every VM.</summary>
-    public Capacity Holding { get; private init; } = Vms.Values.Where(v => v.HoldsCapacity).Aggregate(new Capacity(0, 0, 0), (sum, v) => Add(sum, v.Spec.Resources, 1));
+    public Resources Holding { get; private init; } = Vms.Values.Where(v => v.HoldsCapacity).Aggregate(new Resources(0, 0, 0), (sum, v) => Add(sum, v.Spec.Resources, 1));
 
     /// <summary>Whole GiB the golden images occupy, kept in step like <see cref="Holding"/>.</summary>
     public long ImageGiB { get; private init; } = Images.Values.Sum(GiBOf);
@@ -55,7 +55,7 @@ public sealed record PlantState(
     public LearnedCosts Learned { get; init; } = LearnedCosts.Empty;
 
     /// <summary>Resources promised to VMs that are building or running, plus the disk that golden images occupy.</summary>
-    public Capacity Reserved() => Holding with { DiskGiB = Holding.DiskGiB + ImageGiB };
+    public Resources Reserved() => Holding with { DiskGiB = Holding.DiskGiB + ImageGiB };
 
     /// <summary>Images whose volumes back a live VM's disk and so must not be deleted.</summary>
     public IReadOnlySet<string> PinnedImages() =>
@@ -71,7 +71,7 @@ public sealed record PlantState(
 
     private static long GiBOf(ImageRecord image) => (image.SizeBytes + (1L << 30) - 1) >> 30;
 
-    private static Capacity Add(Capacity sum, ResourceSpec r, int sign) =>
+    private static Resources Add(Resources sum, Resources r, int sign) =>
         new(sum.Vcpus + sign * r.Vcpus, sum.MemoryMiB + sign * r.MemoryMiB, sum.DiskGiB + sign * r.DiskGiB);
 
     private PlantState Change(string vmId, Func<PlantVm, PlantVm> change) =>

@@ -27,6 +27,13 @@ public sealed record RequestRecord(
     /// <summary>Who the VM belongs to once built (see <see cref="RequestAccepted.Owner"/>).</summary>
     public string? Owner { get; init; }
 
+    /// <summary>What the request asked for (<see cref="RequestFingerprint"/>): kept when the spec is dropped, so a
+    /// request id reused for something else is refused. Null for requests journaled before fingerprints existed.</summary>
+    public string? Fingerprint { get; init; }
+
+    /// <summary>When it finished (the finishing event's time); null while unfinished, or when journaled before times were.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
     /// <summary>The answer every requester of this id gets, once there is one.</summary>
     [JsonIgnore]
     public IVmPlantMessage? Outcome => (IVmPlantMessage?)Created ?? Failure;

@@ -21,10 +21,14 @@ public static class VmQuery
     public static IReadOnlyCollection<string> Keys => Attributes.Keys.ToList();
 
     /// <summary>The first filter whose key is unknown, described for the user; null when all are known.</summary>
-    public static string? Invalid(IEnumerable<VmFilter> filters) =>
-        filters.FirstOrDefault(f => !Attributes.ContainsKey(f.Key)) is { } bad
-            ? $"unknown filter key '{bad.Key}'; use one of: {string.Join(", ", Attributes.Keys)}"
-            : null;
+    public static string? Invalid(IEnumerable<VmFilter> filters)
+    {
+        // Filters from a hand-made message may be null or keyless: refused like an unknown key.
+        foreach (var filter in filters)
+            if (filter?.Key is not { } key || !Attributes.ContainsKey(key))
+                return $"unknown filter key '{VMPlant.Messages.Specs.Excerpt.Line(filter?.Key ?? "", 60)}'; use one of: {string.Join(", ", Attributes.Keys)}";
+        return null;
+    }
 
     public static ImmutableArray<VmInfo> Filter(IEnumerable<VmInfo> vms, IReadOnlyCollection<VmFilter> filters) =>
         vms.Where(vm => filters.All(f => Attributes[f.Key](vm).Any(v => string.Equals(v, f.Value, StringComparison.OrdinalIgnoreCase))))

@@ -29,6 +29,24 @@ public static class VmSpecValidator
             throw new SpecValidationException(null, errors);
     }
 
+    /// <summary>
+    /// The checks that need nothing but the actions themselves, for actions added to a running VM before its plant
+    /// checks the whole: each action's fields, and ids used twice among them. Their <c>after</c> ids may name the VM's
+    /// own actions (or those of configures queued before them), so only blank and self references are refused here.
+    /// </summary>
+    public static IReadOnlyList<SpecError> ValidateAdded(ImmutableArray<ActionSpec> actions)
+    {
+        var errors = new List<SpecError>();
+        if (actions.IsDefault)
+            return [SpecError.ForSpec("actions", "is missing")];
+        var named = actions.Where(a => a is not null).SelectMany(a => (a.After.IsDefault ? [] : a.After).Append(a.Id))
+            .Where(id => id is not null).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < actions.Length; i++)
+            CheckAction(actions[i], i, actions[i]?.Id is { } id && SpecLimits.ActionId().IsMatch(id) ? id : $"#{i + 1}", named, errors);
+        CheckDuplicateIds(actions, errors);
+        return errors;
+    }
+
     internal static SpecAnalysis Analyse(VmSpec? spec)
     {
         var errors = new List<SpecError>();
@@ -90,7 +108,7 @@ public static class VmSpecValidator
             errors.Add(SpecError.ForSpec("name", $"'{name}' is not a valid VM name (expected {SpecLimits.VmNamePattern})"));
     }
 
-    private static void CheckResources(ResourceSpec? resources, List<SpecError> errors)
+    private static void CheckResources(Resources? resources, List<SpecError> errors)
     {
         if (resources is null)
         {

@@ -112,13 +112,14 @@ public sealed class DashboardService : IDisposable
             problems.ToImmutable());
     }
 
-    private async Task<T?> AskAsync<T>(object query) where T : class
+    /// <summary>The whole answer, page by page (each page fits in a remoting frame; the shop may be on another node).</summary>
+    private async Task<T?> AskAsync<T>(IVmPlantMessage query) where T : class
     {
         try
         {
-            return await _node.ShopProxy.Ask(query, _timeout) as T;
+            return await PageFetcher.AllAsync(query, page => _node.ShopProxy.Ask(page, _timeout)) as T;
         }
-        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or PagingException)
         {
             return null;
         }

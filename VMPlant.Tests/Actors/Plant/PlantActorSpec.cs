@@ -87,7 +87,7 @@ public sealed class PlantActorSpec(ITestOutputHelper output) : TestKit(TestConfi
     public void Declines_what_does_not_fit_with_the_resource_named()
     {
         var plant = StartPlant(PlantSettingsBuilder.TestNode("p4", _data.Path, cpus: 2, memoryMiB: 1024));
-        plant.Tell(new RequestBid("r1", SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 4096, 2))));
+        plant.Tell(new RequestBid("r1", SpecBuilder.MpiSolver(resources: new Resources(1, 4096, 2))));
         var decline = ExpectMsg<Decline>().Reason;
         Assert.Equal("p4", decline.Plant);
         Assert.StartsWith("not enough memory: needs 4096 MiB, 1024 MiB free", decline.Reason);
@@ -97,7 +97,7 @@ public sealed class PlantActorSpec(ITestOutputHelper output) : TestKit(TestConfi
     public void Refuses_an_award_when_capacity_went_to_an_earlier_award()
     {
         var plant = StartPlant(PlantSettingsBuilder.TestNode("p5", _data.Path, cpus: 2, memoryMiB: 1024));
-        var big = SpecBuilder.MpiSolver(resources: new ResourceSpec(2, 1024, 2));
+        var big = SpecBuilder.MpiSolver(resources: new Resources(2, 1024, 2));
         plant.Tell(new RequestBid("r1", big));
         ExpectMsg<Bid>();
         plant.Tell(new RequestBid("r2", big));

@@ -14,7 +14,7 @@ public sealed class AuctionActorSpec(ITestOutputHelper output) : TestKit(TestCon
 {
     private static readonly ShopSettings Settings = TestShopSettings.Fast with { BidTimeout = TimeSpan.FromSeconds(5) };
 
-    private static readonly BidSummary Offer = new("a", 100, "img-a", 1, 2, new Capacity(4, 4096, 50));
+    private static readonly BidSummary Offer = new("a", 100, "img-a", 1, 2, new Resources(4, 4096, 50));
 
     private (IActorRef Auction, Akka.TestKit.TestProbe Plant, Akka.TestKit.TestProbe Shop) Start(bool journaled)
     {

@@ -17,7 +17,7 @@ public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig
     private static readonly ShopSettings Settings = TestShopSettings.Fast;
 
     private static BidSummary Offer(string plant, double cost, long freeMemory = 4096) =>
-        new(plant, cost, "img-" + plant, 1, 2, new Capacity(4, freeMemory, 50));
+        new(plant, cost, "img-" + plant, 1, 2, new Resources(4, freeMemory, 50));
 
     private (IActorRef Shop, TestProbe A, TestProbe B) ShopWithTwoPlants()
     {
@@ -186,8 +186,9 @@ public sealed class ShopActorSpec(ITestOutputHelper output) : TestKit(TestConfig
 
         shop.Tell(new ListVms([new VmFilter("state", "destroyed")]));
         Assert.Equal([vmId], ExpectMsg<VmList>().Vms.Select(v => v.VmId));
-        shop.Tell(new DestroyVm(vmId));
-        ExpectMsg<VmNotFound>();
+        shop.Tell(new DestroyVm(vmId)); // destroyed already: a success that says so, and the plant is not asked again
+        Assert.True(ExpectMsg<VmDestroyed>().AlreadyDestroyed);
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class ShopGroupCommitSpec(ITestOutputHelper output)
         AwardTimeout = TimeSpan.FromSeconds(3),
     };
 
-    private static BidSummary Offer(string plant) => new(plant, 1, "img-" + plant, 1, 0, new Capacity(64, 65536, 100));
+    private static BidSummary Offer(string plant) => new(plant, 1, "img-" + plant, 1, 0, new Resources(64, 65536, 100));
 
     private static VmInfo Built(Award award, string plant) => new(award.VmId, award.Spec.Name, plant, VmState.Running,
         award.Spec.Resources, "img-" + plant, ImmutableArray<PerformedAction>.Empty, DateTimeOffset.UtcNow);

@@ -22,7 +22,7 @@ public sealed class ShopOutcomeRouteSpec(ITestOutputHelper output) : TestKit(Tes
         shop.Tell(new CreateVm("r1", spec));
 
         plant.ExpectMsg<RequestBid>();
-        plant.Reply(new Bid("r1", new BidSummary("a", 10, "base", 0, 3, new Capacity(4, 4096, 50))));
+        plant.Reply(new Bid("r1", new BidSummary("a", 10, "base", 0, 3, new Resources(4, 4096, 50))));
         var award = plant.ExpectMsg<Award>();
         // The award comes from the shop (the auction sends it on the shop's behalf): answer and outcome go back there.
         Assert.Equal(shop, plant.LastSender);

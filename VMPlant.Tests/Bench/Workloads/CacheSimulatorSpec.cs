@@ -11,7 +11,7 @@ namespace VMPlant.Tests.Bench.Workloads;
 /// <summary>Baseline reuse and placement rules on a hand-made stream whose answers can be worked out on paper.</summary>
 public sealed class CacheSimulatorSpec
 {
-    private static readonly ResourceSpec Size = new(1, 1024, 10);
+    private static readonly Resources Size = new(1, 1024, 10);
 
     private static ActionSpec Os => Action("os", "install-os", 600, null, ("distro", "debian"));
     private static ActionSpec Mpi => Action("mpi", "install-package", 120, ["os"], ("packages", "openmpi"));
@@ -80,7 +80,7 @@ public sealed class CacheSimulatorSpec
     [Fact]
     public void A_request_no_plant_can_hold_is_rejected_and_costs_nothing()
     {
-        var huge = Spec("huge", new ResourceSpec(1024, 1024, 10), Os);
+        var huge = Spec("huge", new Resources(1024, 1024, 10), Os);
         var stream = new WorkloadStream(new WorkloadOptions(), [Request(0, huge)]);
 
         var result = CacheSimulator.Run(stream, OnePlant(ReuseRule.PartialGraph));

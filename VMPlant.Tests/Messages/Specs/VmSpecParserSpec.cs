@@ -23,7 +23,7 @@ public sealed class VmSpecParserSpec
         var spec = VmSpecParser.Parse(MpiNode, "mpi-node.conf");
 
         Assert.Equal("mpi-node", spec.Name);
-        Assert.Equal(new VMPlant.Messages.ResourceSpec(2, 2048, 10), spec.Resources);
+        Assert.Equal(new VMPlant.Messages.Resources(2, 2048, 10), spec.Resources);
         Assert.Equal(["os", "mpi", "hosts"], spec.Actions.Select(a => a.Id));
         var os = spec.Actions[0];
         Assert.Equal("install-os", os.Kind);

@@ -20,7 +20,7 @@ public static class BenchCommand
         var requests = new Option<int>("--requests") { Description = "Requests in the generated workload", DefaultValueFactory = _ => 2000 };
         var workload = new Option<string?>("--workload") { Description = "Replay this workload file (JSON) instead of generating one" };
         var saveWorkload = new Option<string?>("--save-workload") { Description = "Write the workload used to this file, to repeat the run exactly" };
-        var plants = new Option<string>("--plants") { Description = "Plant counts for the placement suite", DefaultValueFactory = _ => "1,4,16,64" };
+        var plants = new Option<string>("--plants") { Description = "Plant counts for the placement suite", DefaultValueFactory = _ => "1,4,16,64,256" };
         var placementRequests = new Option<int>("--placement-requests") { Description = "Measured creates per plant count", DefaultValueFactory = _ => 200 };
         var throughputPlants = new Option<int>("--throughput-plants") { Description = "Plants in the throughput runs", DefaultValueFactory = _ => 16 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight in the throughput runs", DefaultValueFactory = _ => 32 };
@@ -177,7 +177,7 @@ public static class BenchCommand
         if (o.PlacementRequests < 1) throw new UsageException("--placement-requests must be at least 1");
         if (o.Concurrency is < 1 or > 1024) throw new UsageException("--concurrency must be 1..1024");
         if (o.ThroughputPlants is < 3 or > 256) throw new UsageException("--throughput-plants must be 3..256 (the cluster run spreads them over 3 processes)");
-        if (o.PlantCounts.Any(p => p > 256)) throw new UsageException("--plants: at most 256 plants per node");
+        if (o.PlantCounts.Any(p => p is < 1 or > 1024)) throw new UsageException("--plants: 1..1024 plants (64 per process)");
         if (o.ThroughputDuration <= TimeSpan.Zero || o.ThroughputDuration > TimeSpan.FromMinutes(10)) throw new UsageException("--duration must be within 0..600 seconds");
         if (o.RecoveryEvents.Any(e => e > 1_000_000)) throw new UsageException("--recovery-events: at most 1,000,000");
     }

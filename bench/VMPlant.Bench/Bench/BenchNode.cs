@@ -62,7 +62,7 @@ public sealed record BenchNodeLayout(
     public string PlantName(int i) => $"{PlantPrefix}{i:D2}";
 
     /// <summary>The VM size every bench request is given (the workload's action DAGs are kept).</summary>
-    public static readonly ResourceSpec VmSize = new(1, 256, 1);
+    public static readonly Resources VmSize = new(1, 256, 1);
 }
 
 /// <summary>Asks the shop: directly through the in-process singleton proxy, or through the cluster-client receptionist.</summary>
@@ -102,10 +102,10 @@ public sealed class BenchNode : IAsyncDisposable
 
     public string Receptionist => Node.Edge.Receptionist;
 
-    public static BenchNode Start(BenchNodeLayout layout, string? operatorConfig)
+    public static async Task<BenchNode> StartAsync(BenchNodeLayout layout, string? operatorConfig)
     {
         Directory.CreateDirectory(layout.DataDir);
-        return new BenchNode(VmPlantNode.Start(NodeConfig.Load(operatorConfig, layout.Hocon())));
+        return new BenchNode(await VmPlantNode.StartAsync(NodeConfig.Load(operatorConfig, layout.Hocon())));
     }
 
     public async Task<IShopGateway> GatewayAsync(string via, string? operatorConfig)

@@ -10,7 +10,7 @@ public enum Suite
     Cache,
     /// <summary>ImageIndex.FindBest cost per bid vs cache and DAG size (Stopwatch; BenchmarkDotNet has the full grid).</summary>
     Matching,
-    /// <summary>Placement and end-to-end create latency with 1, 4, 16, 64 plants on one in-process node.</summary>
+    /// <summary>Placement and end-to-end create latency with 1, 4, 16, 64, 256 plants (64 per process).</summary>
     Placement,
     /// <summary>Sustained creates/s and destroys/s at a fixed concurrency on one node, with where the time goes.</summary>
     Throughput,
@@ -44,7 +44,10 @@ public sealed record BenchOptions
     public TimeSpan MatchingWindow { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Plants per placement run.</summary>
-    public ImmutableArray<int> PlantCounts { get; init; } = [1, 4, 16, 64];
+    public ImmutableArray<int> PlantCounts { get; init; } = [1, 4, 16, 64, 256];
+
+    /// <summary>Plants per process in the placement suite; more plants are spread over plant-only processes on loopback.</summary>
+    public int PlantsPerProcess { get; init; } = 64;
 
     /// <summary>Measured creates per placement run (after warm-up).</summary>
     public int PlacementRequests { get; init; } = 200;

@@ -25,7 +25,7 @@ public static class BenchPlots
             Line("create p50", r => r.CreateMs.P50);
             Line("create p99", r => r.CreateMs.P99);
             plot.Axes.Bottom.SetTicks(positions, placement.Rows.Select(r => r.Plants.ToString()).ToArray());
-            plot.Axes.Bottom.Label.Text = "plants (one in-process node, libvirt test driver)";
+            plot.Axes.Bottom.Label.Text = "plants (64 per process, libvirt test driver)";
             plot.Axes.Left.Label.Text = "milliseconds (log scale)";
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
             {

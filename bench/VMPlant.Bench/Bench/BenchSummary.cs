@@ -41,7 +41,7 @@ public static class BenchSummary
 
         if (report.Placement is { } placement)
         {
-            text.AppendLine().AppendLine($"Placement and create latency, one in-process node ({placement.Path}; {placement.Resources})");
+            text.AppendLine().AppendLine($"Placement and create latency, the shop in this process ({placement.Path}; {placement.Resources})");
             text.AppendLine(Table(["plants", "requests", "placement p50 / p95 / p99 (ms)", "create p50 / p95 / p99 (ms)", "destroy p50 (ms)"],
                 placement.Rows.Select(r => new[] { $"{r.Plants}", $"{r.Requests}", Pct(r.PlacementMs), Pct(r.CreateMs), N(r.DestroyMs.P50, "0.00") })));
             if ((placement.Rows.LastOrDefault(r => r.Plants == 16) ?? placement.Rows.LastOrDefault()) is { Phases.Count: > 0 } traced)

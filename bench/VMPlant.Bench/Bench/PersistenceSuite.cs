@@ -204,7 +204,8 @@ public static class PersistenceSuite
 
     /// <summary>
     /// The shop's journal for a stream of creates and destroys: per request RequestAccepted, RequestAwarded (three bids),
-    /// RequestCompleted, VmDeleted, with specs from the workload. Deterministic; starts at request <paramref name="from"/>.
+    /// RequestCompleted, VmDeleted, with specs from the workload, one request a second. Deterministic; starts at request
+    /// <paramref name="from"/>.
     /// </summary>
     public static IEnumerable<IVmPlantEvent> ShopEvents(Workload workload, int from)
     {
@@ -215,14 +216,14 @@ public static class PersistenceSuite
             var requestId = $"bench-request-{k:D7}";
             var vmId = $"{spec.Name}-{k:x12}";
             var bids = Enumerable.Range(0, 3).Select(p => new BidSummary($"plant-{(k + p) % 16:D2}", 100 + p * 50, $"img-{k % 97:x6}",
-                spec.Actions.Length - p, p, new Capacity(64, 65536, 100))).ToImmutableArray();
+                spec.Actions.Length - p, p, new Resources(64, 65536, 100))).ToImmutableArray();
             var actions = spec.Actions.Select(a => new PerformedAction(a.Id, a.Kind, $"{k:x8}{a.Id.GetHashCode():x8}")).ToImmutableArray();
             var vm = new VmInfo(vmId, spec.Name, bids[0].Plant, VmState.Running, spec.Resources, bids[0].ImageId, actions, at.AddSeconds(k));
             var report = new CreateReport(bids[0].Plant, bids[0].ImageId, [.. spec.Actions.Skip(1).Select(a => a.Id)], [spec.Actions[0].Id],
                 bids[0].Cost, 12.5, bids, []);
-            yield return new RequestAccepted(requestId, vmId, spec, at.AddSeconds(k));
+            yield return new RequestAccepted(requestId, vmId, spec, at.AddSeconds(k)) { Fingerprint = RequestFingerprint.OfCreate(spec) };
             yield return new RequestAwarded(requestId, bids[0].Plant, bids, []);
-            yield return new RequestCompleted(requestId, vm, report);
+            yield return new RequestCompleted(requestId, vm, report) { At = at.AddSeconds(k + 1) };
             yield return new VmDeleted(vmId, at.AddSeconds(k + 30));
         }
     }

@@ -17,7 +17,7 @@ public static class ThroughputSuite
         progress.Step("throughput", $"1 node, {options.ThroughputPlants} plants: starting");
         var layout = new BenchNodeLayout(Path.Combine(root, "throughput"), options.ThroughputPlants, TestNodeDurable: options.TestNodeDurable,
             InMemoryJournal: options.InMemoryJournal);
-        await using var node = BenchNode.Start(layout, options.ConfigFile);
+        await using var node = await BenchNode.StartAsync(layout, options.ConfigFile);
         await node.WaitForPlantsAsync(options.ThroughputPlants, TimeSpan.FromSeconds(90), progress, "throughput");
         return await MeasureAsync("1 node", 1, options, workload, node, progress, "throughput");
     }
@@ -28,7 +28,7 @@ public static class ThroughputSuite
         progress.Step("cluster", $"3 processes, {options.ThroughputPlants} plants ({string.Join(" + ", split)}): starting");
         var local = new BenchNodeLayout(Path.Combine(root, "cluster-1"), split[0], "a", TestNodeDurable: options.TestNodeDurable,
             InMemoryJournal: options.InMemoryJournal);
-        await using var node = BenchNode.Start(local, options.ConfigFile);
+        await using var node = await BenchNode.StartAsync(local, options.ConfigFile);
         await using var members = new ClusterProcesses();
         var seed = ImmutableArray.Create(node.Address.ToString());
         var starts = new[] { ("b", split[1]), ("c", split[2]) }.Select((m, i) => members.StartAsync(

@@ -393,7 +393,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             .Concat(hostname is null ? [] : [NodeConfig.Set("vmplant.node.hostname", hostname)]));
 
     /// <summary>A small VM whose build performs two actions (about 2 s with the chaos time scale).</summary>
-    public static VmSpec Spec(string name) => new(name, new ResourceSpec(1, 256, 1),
+    public static VmSpec Spec(string name) => new(name, new Resources(1, 256, 1),
     [
         new ActionSpec("os", "install-os", ImmutableSortedDictionary.CreateRange(new Dictionary<string, string> { ["distro"] = "debian", ["release"] = "12" }), [], 100),
         new ActionSpec("job", "run-script", ImmutableSortedDictionary.CreateRange(new Dictionary<string, string> { ["script"] = $"echo {name}" }), ["os"], 100),
@@ -517,8 +517,9 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         await Parallel.ForEachAsync(_requests.Values, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (r, _) =>
             finals[r.Request.RequestId] = await TryAskAsync(r.Request, TimeSpan.FromSeconds(30)));
         _report.Mark("every request asked again by id");
-        var vms = Assert<VmList>(await _client!.AskAsync(new ListVms([]))).Vms;
-        var plants = Assert<PlantList>(await _client.AskAsync(ListPlants.Instance)).Plants;
+        // Every page of each listing (a drill's VMs outgrow one page).
+        var vms = Assert<VmList>(await PageFetcher.AllAsync(new ListVms([]), page => _client!.AskAsync(page))).Vms;
+        var plants = Assert<PlantList>(await PageFetcher.AllAsync(ListPlants.Instance, page => _client!.AskAsync(page))).Plants;
         foreach (var trace in _requests.Values)
         {
             var final = finals[trace.Request.RequestId];

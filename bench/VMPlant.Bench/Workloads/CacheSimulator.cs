@@ -261,7 +261,7 @@ public static class CacheSimulator
         {
             Name = size.Name;
             var rules = new PlantRules(size.Name, model, policy, overcommit, ReservedMemoryMiB: 0, BaseImageVolume: "base", BaseImageGiB: 0);
-            Ledger = PlantLedger.Initial(rules).Connected(new Capacity(size.Cpus, size.MemoryMiB, size.DiskGiB), [], NothingToReconcile, "sim", "sim").Ledger;
+            Ledger = PlantLedger.Initial(rules).Connected(new Resources(size.Cpus, size.MemoryMiB, size.DiskGiB), [], NothingToReconcile, "sim", "sim").Ledger;
             Base = rules.BaseImage;
         }
 

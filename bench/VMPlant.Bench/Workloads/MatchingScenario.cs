@@ -92,7 +92,7 @@ public sealed class MatchingScenario
                 ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>("item", $"{prefix}{i}")]),
                 [.. after.Order(StringComparer.Ordinal)], 1 + random.Next(600)));
         }
-        return new VmSpec($"{distro}-scenario", new ResourceSpec(1, 512, 1), list.MoveToImmutable());
+        return new VmSpec($"{distro}-scenario", new Resources(1, 512, 1), list.MoveToImmutable());
     }
 
     /// <summary>Random actions of the DAG with all their prerequisites: a set a real build could have produced.</summary>

@@ -45,7 +45,7 @@ public static class WorkloadGenerator
             }
             var jobScript = random.NextDouble() < options.UniqueScriptProbability;
             var jobCost = Math.Round(Uniform(random, WorkloadCatalogue.JobScript.MinCost, WorkloadCatalogue.JobScript.MaxCost));
-            var resources = Resources(random, stack.SizeClass);
+            var resources = RandomResources(random, stack.SizeClass);
             var lifetime = 1 + (int)Math.Floor(-Math.Log(1 - random.NextDouble()) * options.MeanLifetime);
 
             var actions = ImmutableArray.CreateBuilder<ActionSpec>();
@@ -113,11 +113,11 @@ public static class WorkloadGenerator
     }
 
     /// <summary>Half the time the stack's usual size, otherwise any size (so popular stacks do not skew the total demand).</summary>
-    private static ResourceSpec Resources(Random random, int sizeClass)
+    private static Resources RandomResources(Random random, int sizeClass)
     {
         var chosen = random.NextDouble() < 0.5 ? sizeClass : SizeClass(random);
         var size = WorkloadCatalogue.Sizes[chosen];
-        return new ResourceSpec(size.Vcpus, size.MemoryMiB, size.DiskGiB);
+        return new Resources(size.Vcpus, size.MemoryMiB, size.DiskGiB);
     }
 
     private static Item Draw(Random random, WorkloadCatalogue.Step step) =>

@@ -23,10 +23,10 @@ public sealed class ConfigDagSpec
     [Fact]
     public void Exposes_name_resources_costs_and_identities()
     {
-        var dag = ConfigDag.Build(new VmSpec("mpi-node", new ResourceSpec(4, 4096, 20), [DebianOs(cost: 600), OpenMpi(cost: 120.5)]));
+        var dag = ConfigDag.Build(new VmSpec("mpi-node", new Resources(4, 4096, 20), [DebianOs(cost: 600), OpenMpi(cost: 120.5)]));
 
         Assert.Equal("mpi-node", dag.Name);
-        Assert.Equal(new ResourceSpec(4, 4096, 20), dag.Resources);
+        Assert.Equal(new Resources(4, 4096, 20), dag.Resources);
         Assert.Equal(720.5, dag.TotalCost);
         Assert.Equal(2, dag.Identities.Count);
         Assert.Contains(dag["mpi"].Identity, dag.Identities);

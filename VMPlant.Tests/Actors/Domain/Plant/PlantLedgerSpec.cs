@@ -16,7 +16,7 @@ public sealed class PlantLedgerSpec
         PlantLedger.Initial(new PlantRules("p1", new CostModel(CloneCost: 5, LoadWeight: 30),
                 new CachePolicy(PublishRule.Always, 0, maxImages, long.MaxValue, PublishCore: false),
                 CpuOvercommit: 2, ReservedMemoryMiB: 512, BaseImageVolume: "base", BaseImageGiB: 10))
-            .Connected(new Capacity(cpus, memoryMiB, diskGiB), [], Clean, "test:///default", "default").Ledger;
+            .Connected(new Resources(cpus, memoryMiB, diskGiB), [], Clean, "test:///default", "default").Ledger;
 
     private static PlantLedger Journal(PlantDecision decision) => decision.Events.Aggregate(decision.Ledger, (l, e) => l.Apply(e));
 
@@ -29,7 +29,7 @@ public sealed class PlantLedgerSpec
     public void Offers_what_the_host_has_after_overcommit_reserve_and_base_image()
     {
         var capacity = Ledger().Capacity;
-        Assert.Equal(new Capacity(8, 3584, 90), capacity.Total);
+        Assert.Equal(new Resources(8, 3584, 90), capacity.Total);
         Assert.Equal(capacity.Total, capacity.Free);
     }
 
@@ -40,7 +40,7 @@ public sealed class PlantLedgerSpec
         var decline = Assert.IsType<Decline>(Assert.Single(unconnected.Bid(new RequestBid("r1", SpecBuilder.MpiSolver()), Now).Replies));
         Assert.Equal("not connected yet", decline.Reason.Reason);
 
-        var tooBig = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 8192, 2));
+        var tooBig = SpecBuilder.MpiSolver(resources: new Resources(1, 8192, 2));
         decline = Assert.IsType<Decline>(Assert.Single(Ledger().Bid(new RequestBid("r2", tooBig), Now).Replies));
         Assert.StartsWith("not enough memory", decline.Reason.Reason);
     }
@@ -66,7 +66,7 @@ public sealed class PlantLedgerSpec
     [Fact]
     public void An_award_whose_capacity_went_to_another_is_refused()
     {
-        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(1, 2048, 2));
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(1, 2048, 2));
         var ledger = Ledger();
         ledger = ledger.Bid(new RequestBid("r1", spec), Now).Ledger;
         ledger = ledger.Bid(new RequestBid("r2", spec), Now).Ledger;
@@ -137,16 +137,16 @@ public sealed class PlantLedgerSpec
     public void Capacity_follows_reservations_removals_and_a_restored_snapshot()
     {
         var ledger = Ledger();
-        var spec = SpecBuilder.MpiSolver(resources: new ResourceSpec(3, 1024, 5));
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(3, 1024, 5));
         ledger = ledger.Apply(new VmReserved("r1", "vm-1", spec, "base", Now));
         ledger = ledger.Apply(new ImagePublished(Image("img-a", cost: 1, sizeBytes: (1L << 30) + 1)));
-        Assert.Equal(new Capacity(3, 1024, 5 + 2), ledger.Capacity.Reserved);
+        Assert.Equal(new Resources(3, 1024, 5 + 2), ledger.Capacity.Reserved);
 
         var restored = Ledger().Restore(ledger.Snapshot());
         Assert.Equal(ledger.Capacity.Reserved, restored.Capacity.Reserved);
 
         ledger = ledger.Apply(new VmRemoved("vm-1", Now)).Apply(new ImageEvicted("img-a", "test"));
-        Assert.Equal(new Capacity(0, 0, 0), ledger.Capacity.Reserved);
+        Assert.Equal(new Resources(0, 0, 0), ledger.Capacity.Reserved);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace VMPlant.Tests.Actors.Domain.Shop;
 public sealed class ShopLedgerSpec
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-01T10:00:00Z");
-    private static readonly ImmutableArray<BidSummary> Bids = [new("a", 10, "base", 0, 3, new Capacity(4, 4096, 50))];
+    private static readonly ImmutableArray<BidSummary> Bids = [new("a", 10, "base", 0, 3, new Resources(4, 4096, 50))];
 
     /// <summary>Journals everything decided so far (as the shop's group commit does once the write succeeds).</summary>
     private static ShopLedger<string> Journal(ShopDecision<string> decision) =>

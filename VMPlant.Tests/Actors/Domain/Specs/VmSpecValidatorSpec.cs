@@ -55,13 +55,13 @@ public sealed class VmSpecValidatorSpec
     [InlineData(2, 2048, 0, "resources.disk-gib: 0 is out of range 1..65536")]
     [InlineData(2, 2048, 65537, "resources.disk-gib: 65537 is out of range 1..65536")]
     public void Resources_must_be_in_range(int vcpus, long memory, long disk, string expected) =>
-        Assert.Equal([expected], ErrorsOf(new VmSpec("v", new ResourceSpec(vcpus, memory, disk), [DebianOs()])));
+        Assert.Equal([expected], ErrorsOf(new VmSpec("v", new Resources(vcpus, memory, disk), [DebianOs()])));
 
     [Fact]
     public void Resource_bounds_are_inclusive()
     {
-        Assert.Empty(ErrorsOf(new VmSpec("v", new ResourceSpec(1, 16, 1), [DebianOs()])));
-        Assert.Empty(ErrorsOf(new VmSpec("v", new ResourceSpec(1024, 16L * 1024 * 1024, 64 * 1024), [DebianOs()])));
+        Assert.Empty(ErrorsOf(new VmSpec("v", new Resources(1, 16, 1), [DebianOs()])));
+        Assert.Empty(ErrorsOf(new VmSpec("v", new Resources(1024, 16L * 1024 * 1024, 64 * 1024), [DebianOs()])));
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class VmSpecValidatorSpec
     [Fact]
     public void Every_error_is_reported_at_once()
     {
-        var spec = new VmSpec("bad name", new ResourceSpec(0, 2048, 10),
+        var spec = new VmSpec("bad name", new Resources(0, 2048, 10),
         [
             Action("os", "install-os", -5),
             Action("x", "Bad", after: ["nope"]),
