@@ -12,4 +12,7 @@ var root = new RootCommand("VMPlant: VM provisioning broker that reuses configur
     ImageCommand.Create(),
 };
 foreach (var command in ClientCommands.All()) root.Subcommands.Add(command);
-return await root.Parse(args).InvokeAsync();
+// After Ctrl-C or SIGTERM, `serve` leaves the cluster and hands the shop singleton over; System.CommandLine would kill
+// the process 2 s after the signal (its default), mid-hand-over, and the survivors would then wait for the downing
+// of a node that is gone instead of taking the shop over at once.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });

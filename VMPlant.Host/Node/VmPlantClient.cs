@@ -64,7 +64,7 @@ public sealed class VmPlantClient : IAsyncDisposable
             .ToImmutableArray();
         var paths = ClientSettings.ContactPaths(contacts, fromFlags ? "--node" : "vmplant.client.contact-points (or VMPLANT_CONTACT_POINTS)");
         var timeout = ClientSettings.Duration(nodeConfig, "vmplant.client.request-timeout", TimeSpan.FromSeconds(30));
-        var retryInterval = ClientSettings.Duration(nodeConfig, "vmplant.client.retry-interval", TimeSpan.FromSeconds(5));
+        var retryInterval = ClientSettings.Duration(nodeConfig, "vmplant.client.retry-interval", TimeSpan.FromSeconds(2));
         var maxFrame = ClientSettings.Bytes(nodeConfig, "akka.remote.dot-netty.tcp.maximum-frame-size", 128_000);
         var tls = TlsSettings.Read(nodeConfig);
         var credentials = tls.Enabled ? tls.Load() : default((X509Certificate2 Own, X509Certificate2 Authority)?);

@@ -18,7 +18,9 @@ public sealed class ComposeDrillSpec(ITestOutputHelper output)
     public async Task The_compose_grid_survives_a_killed_singleton_a_hung_plant_and_a_disconnected_node_losing_nothing()
     {
         var compose = Path.Combine(RepoPaths.Root, "docker-compose.yml");
-        await using var runner = new ChaosRunner(new ChaosOptions(ChaosScenario.Containers, ComposeFile: compose, ComposeEnvFile: DockerFactAttribute.EnvFile),
+        // Each fault 3 s after the stream's first answers, and 3 s of requests after the last recovery.
+        await using var runner = new ChaosRunner(new ChaosOptions(ChaosScenario.Containers, ComposeFile: compose, ComposeEnvFile: DockerFactAttribute.EnvFile,
+                FaultAfter: TimeSpan.FromSeconds(3), RunAfterFault: TimeSpan.FromSeconds(3)),
             line => output.WriteLine($"… {line}"));
         var report = await runner.RunAsync();
         output.WriteLine(report.Render());

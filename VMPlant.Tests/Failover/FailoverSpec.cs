@@ -18,7 +18,10 @@ public sealed class FailoverSpec(ITestOutputHelper output)
     {
         // The partition drill's nodes live in network namespaces and cannot reach a PostgreSQL on loopback: shared SQLite file.
         var shopJournal = scenario != ChaosScenario.Partition && TestDatabases.PostgresAvailable ? await TestDatabases.CreatePostgresDatabaseAsync() : null;
-        await using var runner = new ChaosRunner(new ChaosOptions(scenario, shops, plants, ShopConnectionString: shopJournal),
+        // The stream runs 2 s before the fault (after its first answers) and 3 s after recovery: enough to hit requests
+        // mid-flight and to show the cluster serving again (the CLI's drills run longer).
+        await using var runner = new ChaosRunner(new ChaosOptions(scenario, shops, plants, ShopConnectionString: shopJournal,
+                FaultAfter: TimeSpan.FromSeconds(2), RunAfterFault: TimeSpan.FromSeconds(3)),
             line => output.WriteLine($"… {line}"));
         var report = await runner.RunAsync();
         output.WriteLine(report.Render());

@@ -114,7 +114,9 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
             : "";
         var path = Path.Combine(_data.Path, "crash.conf");
         await File.WriteAllTextAsync(path, $$"""
-            vmplant.shop.bid-timeout = 3s
+            # Generous: on a very busy machine a just-restarted plant's first bids take seconds, and a request no
+            # plant bid for in time fails; it costs time only when a plant does not answer.
+            vmplant.shop.bid-timeout = 10s
             vmplant.persistence.snapshot-every = 10
             vmplant.plants = [
               { name = east, base-image-gib = 2, test-node { cpus = 32, memory-mib = 131072, pool-gib = 100 } }
@@ -126,8 +128,9 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
         return path;
     }
 
+    // Probed again while a just-started node on a busy machine takes more than the client's 5 s to answer.
     private static async Task<VmPlantClient> ConnectAsync(NodeProcess host) =>
-        await VmPlantClient.ConnectAsync(NodeConfig.Load(), [host.Receptionist]);
+        await ChaosRunner.ConnectClientAsync(NodeConfig.Load(), [host.Receptionist]);
 
     private static async Task<object?> TryAskAsync(VmPlantClient client, IVmPlantMessage request)
     {

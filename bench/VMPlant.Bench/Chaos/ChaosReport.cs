@@ -62,6 +62,9 @@ public sealed class ChaosReport
     /// <summary>Seconds since the drill started at a wall-clock time (UTC).</summary>
     public double At(DateTime utc) => (utc - _start).TotalSeconds;
 
+    /// <summary>The wall-clock time (UTC) of a point in the drill, in seconds since it started.</summary>
+    public DateTime Utc(double at) => _start.AddSeconds(at);
+
     public void Mark(double at, string what)
     {
         lock (Timeline) Timeline.Add(new TimelineEntry(Math.Round(at, 3), what));

@@ -163,20 +163,36 @@ public sealed partial class ChaosRunner : IAsyncDisposable
                 shopMovedAt = await StreamWithFaultAsync(async () => await Step($"SIGKILL {Shop(0).Name} (holds the shop singleton)", Shop(0).KillAsync));
                 break;
             case ChaosScenario.LeaveShop:
-                shopMovedAt = await StreamWithFaultAsync(async () => await Step($"SIGTERM {Shop(0).Name} (holds the shop singleton): graceful leave",
+                // The fault is the signal: the node hands the singleton over while it leaves, before it exits.
+                shopMovedAt = (await StreamWithFaultsAsync([new DrillFault(
+                    () => Step($"SIGTERM {Shop(0).Name} (holds the shop singleton): graceful leave", Shop(0).SignalTerminateAsync),
                     async () =>
                     {
-                        if (!await Shop(0).TerminateAsync(TimeSpan.FromSeconds(30)))
+                        if (await Shop(0).WaitForExitAsync(TimeSpan.FromSeconds(30)))
+                            _report.Mark(_report.At(Shop(0).ExitedAt!.Value), $"{Shop(0).Name} left the cluster and exited");
+                        else
                             _report.Problems.Add($"{Shop(0).Name} did not exit within 30 s of SIGTERM");
-                    }));
+                    })]))[0];
                 break;
             case ChaosScenario.KillPlant:
                 await KillPlantMidCreateAsync();
                 break;
         }
         await VerifyAsync();
-        if (shopMovedAt is { } faultAt) CheckOneShopAtATime(faultAt, ProcessHistories());
+        if (shopMovedAt is { } faultAt)
+        {
+            CheckOneShopAtATime(faultAt, ProcessHistories());
+            MarkFailoverPhases(faultAt);
+        }
         return _report;
+    }
+
+    /// <summary>Puts each step of the singleton's move on the timeline, as the surviving nodes logged it.</summary>
+    private void MarkFailoverPhases(double faultAt)
+    {
+        var faultUtc = _report.Utc(faultAt);
+        foreach (var (step, at) in FailoverPhases.Find(_nodes.Where(n => !n.HasExited).Select(n => n.LogLines()), faultUtc))
+            _report.Mark(_report.At(at), $"failover: {step} ({(at - faultUtc).TotalSeconds:0.00} s after the fault)");
     }
 
     private NodeProcess Shop(int i) => _nodes[i];
@@ -216,7 +232,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             if (_nodes.Count == 1) await process.WaitListeningAsync(TimeSpan.FromSeconds(90));
         }
         foreach (var node in _nodes) await node.WaitListeningAsync(TimeSpan.FromSeconds(90));
-        _client = await VmPlantClient.ConnectAsync(ClientConfig(clientHost), _nodes.Select(n => n.Receptionist).ToList());
+        _client = await ConnectClientAsync(ClientConfig(clientHost), _nodes.Select(n => n.Receptionist).ToList());
         await WaitForPlantsAsync(layout.Count(n => n.Plant is not null), TimeSpan.FromSeconds(90));
         _report.Mark($"cluster up: {string.Join(", ", _nodes.Select(n => $"{n.Name} [{string.Join(",", n.Roles)}] {n.Hostname}:{n.Port} pid {n.Pid}"))}");
         _progress("cluster up");
@@ -227,6 +243,27 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         var env = new Dictionary<string, string>(_nodeEnv) { ["VMPLANT_SEED_NODES"] = string.Join(",", seeds) };
         if (node.Plant is not null) env["VMPLANT_PLANTS"] = node.Plant;
         return NodeProcess.Start(node.Name, node.Host, node.Port, node.Roles, Path.Combine(_work, node.Name), _config!, env, node.Wrapper);
+    }
+
+    /// <summary>
+    /// Connects a drill's or test's client. The client's probe gives a receptionist 5 s to answer (what a user at a
+    /// terminal wants); a node that just started on a very busy machine may take longer, so this probes again until
+    /// <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<VmPlantClient> ConnectClientAsync(Akka.Configuration.Config config, IReadOnlyList<string> contacts, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            try
+            {
+                return await VmPlantClient.ConnectAsync(config, contacts);
+            }
+            catch (NodeUnreachableException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(1000);
+            }
+        }
     }
 
     private async Task WaitForPlantsAsync(int plants, TimeSpan timeout)
@@ -273,6 +310,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
 
         await VerifyAsync();
         CheckOneShopAtATime(faultAt, ProcessHistories());
+        MarkFailoverPhases(faultAt);
     }
 
     private List<ShopHistory> ProcessHistories() => _retired.Concat(_nodes).Select(n => n.ShopHistory()).ToList();
@@ -327,13 +365,18 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>Chaos defaults: short timeouts, builds that take about 2 s (so a fault can hit one mid-create).</summary>
+    /// <summary>
+    /// Chaos defaults: builds that take about 2 s (so a fault can hit one mid-create). The bid and award timeouts only
+    /// cost time when a plant does not answer (a dead one is forgotten once its node is removed); they are generous
+    /// because on a very busy machine (load average 100 on 2 cores) a freshly started plant's first bids took over 2 s,
+    /// and a request no plant bid for in time fails.
+    /// </summary>
     public static string WriteConfig(string workDir)
     {
         var path = Path.Combine(workDir, "chaos.conf");
         File.WriteAllText(path, """
-            vmplant.shop.bid-timeout = 2s
-            vmplant.shop.award-timeout = 4s
+            vmplant.shop.bid-timeout = 10s
+            vmplant.shop.award-timeout = 10s
             vmplant.plant-defaults {
               base-image-gib = 2
               action-time-scale = 0.01
@@ -346,7 +389,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
 
     /// <param name="hostname">The client's own remoting address (default: the configured node hostname, 127.0.0.1).</param>
     public static Akka.Configuration.Config ClientConfig(string? hostname = null) => NodeConfig.Load(null,
-        new[] { "vmplant.client.retry-interval = 4s", "vmplant.client.loglevel = ERROR" }
+        new[] { "vmplant.client.loglevel = ERROR" }
             .Concat(hostname is null ? [] : [NodeConfig.Set("vmplant.node.hostname", hostname)]));
 
     /// <summary>A small VM whose build performs two actions (about 2 s with the chaos time scale).</summary>
@@ -383,6 +426,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         _report.Mark($"workload started: {_options.Lanes} lanes of create requests");
         var faultAfter = _options.FaultAfter ?? TimeSpan.FromSeconds(6);
         var faultTimes = new List<double>();
+        var probes = new List<Task>();
         foreach (var fault in faults)
         {
             var answered = _requests.Values.Count(r => r.Answer is not null);
@@ -391,6 +435,9 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             await fault.Inject();
             var faultAt = _report.Now;
             faultTimes.Add(faultAt);
+            // A request sent right after the fault, as a user would: the lanes may all be waiting on requests the
+            // fault caught in flight, and "the first request sent after the fault" should not wait for them.
+            probes.Add(SendAsync(NextRequest()));
             await WaitUntilAsync(() => _requests.Values.Count(r => r.SentAt > faultAt && r.Answer is not null) >= _options.Lanes, TimeSpan.FromSeconds(90));
             var recovered = _requests.Values.Where(r => r.SentAt > faultAt && r.AnsweredAt is not null).Select(r => r.AnsweredAt!.Value).DefaultIfEmpty().Min();
             if (recovered > 0)
@@ -404,7 +451,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
         }
         await Task.Delay(_options.RunAfterFault ?? TimeSpan.FromSeconds(8));
         stop.Cancel();
-        await Task.WhenAll(lanes);
+        await Task.WhenAll(lanes.Concat(probes));
         _report.Mark("workload stopped; in-flight requests answered or timed out");
         return faultTimes;
     }

@@ -151,12 +151,12 @@ public sealed class NodeProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    /// <summary>SIGTERM: the node leaves the cluster gracefully (handing the singleton over) and exits.</summary>
-    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    /// <summary>SIGTERM, returning at once: the node then leaves the cluster gracefully (handing the singleton over) and exits.</summary>
+    public async Task SignalTerminateAsync()
     {
-        if (_process.HasExited) return true;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
-        return await WaitForExitAsync(timeout);
+        if (_process.HasExited) return;
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        if (kill is not null) await kill.WaitForExitAsync();
     }
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
