@@ -68,7 +68,9 @@ public sealed class VmPlantClient : IAsyncDisposable
         var maxFrame = ClientSettings.Bytes(nodeConfig, "akka.remote.dot-netty.tcp.maximum-frame-size", 128_000);
         var tls = TlsSettings.Read(nodeConfig);
         var credentials = tls.Enabled ? tls.Load() : default((X509Certificate2 Own, X509Certificate2 Authority)?);
-        await EnsureListeningAsync(paths, credentials);
+        // Held open until the actor-system probe has answered: a connection closed straight after its TLS handshake
+        // can cut the node's side of that handshake short, which the node logs as a failed one.
+        await using var listening = await EnsureListeningAsync(paths, credentials);
 
         var hostname = nodeConfig.GetString("vmplant.node.hostname", "127.0.0.1");
         var logLevel = nodeConfig.GetString("vmplant.client.loglevel", "ERROR");
@@ -172,26 +174,27 @@ public sealed class VmPlantClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Fails fast, with a clear message, when nothing listens at any contact point. With TLS on, the probe completes a
-    /// TLS handshake with the client's certificate: a bare connect-and-close would make the node log a failed handshake
-    /// (as it must for real garbage) on every CLI call.
+    /// Fails fast, with a clear message, when nothing listens at any contact point; returns the open connection. With
+    /// TLS on, the probe completes a TLS handshake with the client's certificate: a bare connect-and-close would make
+    /// the node log a failed handshake (as it must for real garbage) on every CLI call.
     /// </summary>
-    private static async Task EnsureListeningAsync(IReadOnlyList<ActorPath> contacts, (X509Certificate2 Own, X509Certificate2 Authority)? tls)
+    private static async Task<ProbeConnection> EnsureListeningAsync(IReadOnlyList<ActorPath> contacts, (X509Certificate2 Own, X509Certificate2 Authority)? tls)
     {
         foreach (var contact in contacts)
         {
-            using var tcp = new TcpClient();
+            var tcp = new TcpClient();
             try
             {
                 using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
                 await tcp.ConnectAsync(contact.Address.Host!, contact.Address.Port!.Value, cancel.Token);
+                if (tls is not { } credentials) return new ProbeConnection(tcp, null);
                 // Something listens; a handshake on a busy machine may take much longer than a connect.
                 using var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                if (tls is { } credentials) await HandshakeAsync(tcp, contact, credentials, handshake.Token);
-                return;
+                return new ProbeConnection(tcp, await HandshakeAsync(tcp, contact, credentials, handshake.Token));
             }
-            catch (Exception e) when (e is SocketException or OperationCanceledException or IOException or AuthenticationException)
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
+                tcp.Dispose();
                 // Try the next contact point.
             }
         }
@@ -199,18 +202,39 @@ public sealed class VmPlantClient : IAsyncDisposable
             $"no VMPlant node reachable at {string.Join(", ", contacts)} (start one with `./vmplant serve`, or pass --node)");
     }
 
-    private static async Task HandshakeAsync(TcpClient tcp, ActorPath contact, (X509Certificate2 Own, X509Certificate2 Authority) credentials, CancellationToken cancellation)
+    /// <summary>
+    /// A handshake as remoting does it (our certificate, the node's checked against VMPlant's CA). Whether it succeeds
+    /// does not matter here: something listens, and the actor-system probe that follows says whether it is a VMPlant node.
+    /// </summary>
+    private static async Task<SslStream> HandshakeAsync(TcpClient tcp, ActorPath contact, (X509Certificate2 Own, X509Certificate2 Authority) credentials, CancellationToken cancellation)
     {
-        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: true);
+        try
         {
-            TargetHost = contact.Address.Host,
-            ClientCertificates = [credentials.Own],
-            // The same check remoting applies: a node certificate issued by VMPlant's CA.
-            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null &&
-                PeerCertificates.Check(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), credentials.Authority,
-                    new HashSet<string> { PeerCertificates.NodeRole }) is null,
-        }, cancellation);
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = contact.Address.Host,
+                ClientCertificates = [credentials.Own],
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null &&
+                    PeerCertificates.Check(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), credentials.Authority,
+                        new HashSet<string> { PeerCertificates.NodeRole }) is null,
+            }, cancellation);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            // Not a TLS peer with our CA: the actor-system probe tells what it is.
+        }
+        return tls;
+    }
+
+    /// <summary>The reachability probe's connection, closed once the client knows what answers there.</summary>
+    private sealed class ProbeConnection(TcpClient tcp, SslStream? tls) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (tls is not null) await tls.DisposeAsync();
+            tcp.Dispose();
+        }
     }
 
     /// <summary>

@@ -30,7 +30,19 @@ public sealed class StrictInputSpec : IDisposable
     public void Inputs_that_hang_akkas_parser_are_refused_with_their_position(string text)
     {
         var error = Refused(text);
-        Assert.Matches(@"line \d+, column \d+: ('[=:]' inside a list|.*closes the|'\]' without|a second '[=:]' in one field|'=' without a key|'.' is reserved in unquoted HOCON text|'\{' where a key belongs)", error.Message);
+        Assert.Matches(@"line \d+, column \d+: ('[=:]' inside a list|.*closes the|'\]' without|a second '[=:]' in one field|'=' without a key|'.' is reserved in unquoted HOCON text|'\{' where a key belongs|empty substitution|'.' inside a substitution)", error.Message);
+    }
+
+    [Theory]
+    [InlineData("name = \"a\\yb\"", "unknown escape '\\y'")]
+    [InlineData("name = \"a\\u12\"", "unknown escape '\\u'")]
+    [InlineData("x = ${}", "empty substitution")]
+    [InlineData("x = ${ a = [ }", "'=' inside a substitution")]
+    public void Escapes_and_substitutions_akka_reports_without_a_position_are_refused_with_one(string text, string problem)
+    {
+        var error = Refused(text);
+        Assert.Matches(@"line 1, column \d+: ", error.Message);
+        Assert.Contains(problem, error.Message);
     }
 
     [Fact]
