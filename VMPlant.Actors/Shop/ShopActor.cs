@@ -232,7 +232,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         if (decision.Note is { } note) _log.Info("{Note}", note);
         if (decision.Reply is { } reply) Sender.Tell(reply);
         if (decision.Reply is RequestRejected && command is CreateVm) VmPlantMetrics.Request("rejected");
-        if (decision.ReplyAfterJournal is { } later) SendAfterJournal(Sender, later);
+        if (decision.ReplyAfterJournal is { } later) SendAfterJournal(Sender, Bounded(later));
         if (decision.TellWaiting is { } told) Reply(requestId, told);
         if (decision.Repeat) AfterJournal(() => Answer(requestId));
         if (decision.ToPlant is { } toPlant && _auctions.Plants.TryGetValue(toPlant.Plant, out var plant)) SendAfterJournal(plant, toPlant.Message);
@@ -282,8 +282,12 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
     private void Reply(string requestId, object answer)
     {
         (_ledger, var requesters) = _ledger.TakeWaiting(requestId);
+        answer = Bounded(answer);
         foreach (var requester in requesters) requester.Tell(answer);
     }
+
+    /// <summary>Every outcome leaves the shop within one remoting frame.</summary>
+    private object Bounded(object answer) => answer is VmCreated created ? VmPages.Outcome(created, _replyBytes) : answer;
 
     private void TellDestroying(string vmId, object answer)
     {

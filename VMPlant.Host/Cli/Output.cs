@@ -20,7 +20,7 @@ public static class Output
 
     public static string Render(object answer) => answer switch
     {
-        VmCreated created => Created(created),
+        VmCreated created => Created(created) + NextPage(created.Vm.ActionsNext, $"more actions: vmplant show {created.Vm.VmId}"),
         CreateVmFailed failed => $"error: {failed.Reason}\n{BidTable(failed.Bids, failed.Declines)}",
         EstimateResult estimate => BidTable(estimate.Bids, estimate.Declines) + NextPage(estimate.Next),
         VmInfo vm => Vm(vm) + NextPage(vm.ActionsNext, "more actions"),

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using VMPlant.Actors.Domain.Paging;
 using VMPlant.Messages;
+using VMPlant.Messages.Serialization;
 
 namespace VMPlant.Actors.Domain;
 
@@ -48,6 +49,23 @@ public static class VmPages
         }
         return ActionsFrom(vm, start, PageLimits.Items(query.Limit), maxBytes);
     }
+
+    /// <summary>
+    /// A create's or configure's outcome that fits in <paramref name="maxBytes"/>: the VM's actions as far as they fit
+    /// beside the report, the rest left to <c>show --after</c> its <see cref="VmInfo.ActionsNext"/> (a VM configured
+    /// many times can outgrow a frame). Small VMs are passed as they are without measuring: a few actions, each of
+    /// bounded size, always fit.
+    /// </summary>
+    public static VmCreated Outcome(VmCreated created, long maxBytes) =>
+        created.Vm.Actions.Length <= AlwaysFittingActions || WireSize.Of(created) <= maxBytes
+            ? created
+            : Pager.Take(created.Vm.Actions, int.MaxValue, maxBytes, (page, more) => created with
+            {
+                Vm = created.Vm with { Actions = page, ActionsNext = more ? PageCursor.Encode(ActionListing, created.Vm.VmId, page.Length.ToString(CultureInfo.InvariantCulture)) : null },
+            });
+
+    /// <summary>Actions whose outcome needs no measuring (ids, kinds and output tails are all bounded: well under a frame).</summary>
+    private const int AlwaysFittingActions = 8;
 
     /// <summary>The VM with its actions from <paramref name="start"/>, as many as fit; <see cref="VmInfo.ActionsNext"/> when some are left.</summary>
     private static VmInfo ActionsFrom(VmInfo vm, int start, int maxActions, long maxBytes) =>

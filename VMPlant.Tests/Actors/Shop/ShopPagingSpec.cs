@@ -83,6 +83,20 @@ public sealed class ShopPagingSpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_outcome_whose_vm_outgrows_the_frame_is_cut_where_show_continues()
+    {
+        var (shop, plant) = ShopWithOnePlant();
+        var actions = Actions(5_000, idLength: 120);
+        Assert.NotNull(Create(shop, plant, "huge-2", actions).ActionsNext);
+
+        // A repeat of the request gets the same outcome, within the frame; show continues where it stops.
+        var repeated = Assert.IsType<VmCreated>(await Asker(shop)(new CreateVm("huge-2", SpecBuilder.DebianOnly())));
+        Assert.InRange(_pageBytes.Single(), 1, Budget);
+        var rest = Assert.IsType<VmInfo>(await PageFetcher.AllAsync(new ShowVm(repeated.Vm.VmId) { After = repeated.Vm.ActionsNext }, Asker(shop)));
+        Assert.Equal(actions.ToArray(), repeated.Vm.Actions.Concat(rest.Actions).ToArray());
+    }
+
+    [Fact]
     public async Task A_plant_with_thousands_of_images_is_listed_in_pages_and_put_back_together()
     {
         var shop = Sys.ActorOf(ShopActor.Props(Settings));
