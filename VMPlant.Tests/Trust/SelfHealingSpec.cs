@@ -50,12 +50,7 @@ public sealed class SelfHealingSpec : IAsyncLifetime
         await StopAsync("/user/plant-alpha/plant");
 
         // Back, registered again with the shop, its VM still counted; and it builds.
-        var deadline = DateTime.UtcNow + Patience;
-        while (await _node.Client.AskAsync(ListPlants.Instance) is not PlantList { Plants: [{ HypervisorUp: true, Vms: 1 }] })
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the plant did not come back");
-            await Task.Delay(200);
-        }
+        await WaitForPlantWithOneVmAsync();
         Assert.Equal(VmState.Running, Assert.IsType<VmInfo>(await _node.Client.AskAsync(new ShowVm(first.VmId))).State);
         Assert.IsType<VmCreated>(await _node.Client.AskAsync(new CreateVm("heal-4", Spec("fourth"))));
     }
@@ -84,14 +79,20 @@ public sealed class SelfHealingSpec : IAsyncLifetime
         var supervisor = await StopAsync("/user/plant-alpha");
 
         Assert.NotEqual(supervisor, await IdentifyAsync("/user/plant-alpha"));
+        await WaitForPlantWithOneVmAsync();
+        Assert.Equal(VmState.Running, Assert.IsType<VmInfo>(await _node.Client.AskAsync(new ShowVm(first.VmId))).State);
+        Assert.IsType<VmCreated>(await _node.Client.AskAsync(new CreateVm("heal-8", Spec("eighth"))));
+    }
+
+    /// <summary>Waits until the plant is back, registered with the shop, connected and holding its one VM.</summary>
+    private async Task WaitForPlantWithOneVmAsync()
+    {
         var deadline = DateTime.UtcNow + Patience;
         while (await _node.Client.AskAsync(ListPlants.Instance) is not PlantList { Plants: [{ HypervisorUp: true, Vms: 1 }] })
         {
             Assert.True(DateTime.UtcNow < deadline, "the plant did not come back");
             await Task.Delay(200);
         }
-        Assert.Equal(VmState.Running, Assert.IsType<VmInfo>(await _node.Client.AskAsync(new ShowVm(first.VmId))).State);
-        Assert.IsType<VmCreated>(await _node.Client.AskAsync(new CreateVm("heal-8", Spec("eighth"))));
     }
 
     /// <summary>Sends a PoisonPill to the actor at <paramref name="path"/> and waits until it has stopped; returns the stopped ref.</summary>
