@@ -37,6 +37,7 @@ public sealed class NodeKeeper : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly Dictionary<IActorRef, Service> _running = [];
+    private readonly string? _singletonManager;
     private readonly string? _singletonPath;
     private readonly string _shopRole;
     private readonly TimeSpan _grace;
@@ -44,6 +45,7 @@ public sealed class NodeKeeper : ReceiveActor, IWithTimers
 
     public NodeKeeper(IEnumerable<Service> services, string? singletonManager, string shopRole, TimeSpan grace)
     {
+        _singletonManager = singletonManager;
         _singletonPath = singletonManager is null ? null : $"/user/{singletonManager}/{SingletonName}";
         _shopRole = shopRole;
         _grace = grace;
@@ -106,7 +108,7 @@ public sealed class NodeKeeper : ReceiveActor, IWithTimers
 
     private void RestartSingletonManager()
     {
-        var manager = _running.FirstOrDefault(r => $"/user/{r.Value.Name}/{SingletonName}" == _singletonPath).Key;
+        var manager = _running.FirstOrDefault(r => r.Value.Name == _singletonManager).Key;
         if (manager is null) return;
         _log.Warning("The shop singleton is gone while this node is still the oldest shop member; restarting its manager");
         // Terminated then starts it again (see OnTerminated), and the new manager starts the singleton.

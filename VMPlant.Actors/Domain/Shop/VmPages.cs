@@ -61,7 +61,7 @@ public static class VmPages
             ? created
             : Pager.Take(created.Vm.Actions, int.MaxValue, maxBytes, (page, more) => created with
             {
-                Vm = created.Vm with { Actions = page, ActionsNext = more ? PageCursor.Encode(ActionListing, created.Vm.VmId, page.Length.ToString(CultureInfo.InvariantCulture)) : null },
+                Vm = WithActions(created.Vm, 0, page, more),
             });
 
     /// <summary>Actions whose outcome needs no measuring (ids, kinds and output tails are all bounded: well under a frame).</summary>
@@ -71,7 +71,11 @@ public static class VmPages
     private static VmInfo ActionsFrom(VmInfo vm, int start, int maxActions, long maxBytes) =>
         Pager.Take(
             vm.Actions.Skip(start), maxActions, maxBytes,
-            (page, more) => vm with { Actions = page, ActionsNext = more ? PageCursor.Encode(ActionListing, vm.VmId, (start + page.Length).ToString(CultureInfo.InvariantCulture)) : null });
+            (page, more) => WithActions(vm, start, page, more));
+
+    /// <summary>The VM carrying <paramref name="page"/>, its actions from <paramref name="start"/>, and the cursor to the rest when <paramref name="more"/>.</summary>
+    private static VmInfo WithActions(VmInfo vm, int start, ImmutableArray<PerformedAction> page, bool more) =>
+        vm with { Actions = page, ActionsNext = more ? PageCursor.Encode(ActionListing, vm.VmId, (start + page.Length).ToString(CultureInfo.InvariantCulture)) : null };
 
     private static string ListCursor(VmInfo last) =>
         PageCursor.Encode(VmListing, last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.VmId);
