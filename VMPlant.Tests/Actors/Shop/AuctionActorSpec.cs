@@ -12,16 +12,17 @@ namespace VMPlant.Tests.Actors.Shop;
 /// <summary>An auction started while its request is still being journaled: bids early, awards only once journaled.</summary>
 public sealed class AuctionActorSpec(ITestOutputHelper output) : TestKit(TestConfig.ActorSpec(), output: output)
 {
-    private static readonly ShopSettings Settings = TestShopSettings.Fast with { BidTimeout = TimeSpan.FromSeconds(5) };
+    // Generous timeouts where a spec does not wait for one: a slow test thread (a busy machine) cannot outrun them.
+    private static readonly ShopSettings Patient = TestShopSettings.Fast with { BidTimeout = TimeSpan.FromSeconds(30), AwardTimeout = TimeSpan.FromSeconds(30) };
 
     private static readonly BidSummary Offer = new("a", 100, "img-a", 1, 2, new Resources(4, 4096, 50));
 
-    private (IActorRef Auction, Akka.TestKit.TestProbe Plant, Akka.TestKit.TestProbe Shop) Start(bool journaled)
+    private (IActorRef Auction, Akka.TestKit.TestProbe Plant, Akka.TestKit.TestProbe Shop) Start(bool journaled, ShopSettings? settings = null)
     {
         var plant = CreateTestProbe("plant-a");
         var shop = CreateTestProbe("shop");
         var request = new AuctionRequest("r1", "vm-1", SpecBuilder.MpiSolver(), EstimateOnly: false, shop.Ref, journaled);
-        var auction = shop.ChildActorOf(AuctionActor.Props(request, new Dictionary<string, IActorRef> { ["a"] = plant.Ref }, Settings));
+        var auction = shop.ChildActorOf(AuctionActor.Props(request, new Dictionary<string, IActorRef> { ["a"] = plant.Ref }, settings ?? Patient));
         return (auction, plant, shop);
     }
 
@@ -56,13 +57,14 @@ public sealed class AuctionActorSpec(ITestOutputHelper output) : TestKit(TestCon
     [Fact]
     public void A_request_never_journaled_gets_no_award()
     {
-        var (auction, plant, shop) = Start(journaled: false);
+        // This one waits for the award timeout (0.6 s) to end the auction.
+        var (auction, plant, shop) = Start(journaled: false, TestShopSettings.Fast with { BidTimeout = TimeSpan.FromSeconds(30) });
         Watch(auction);
 
         plant.ExpectMsg<RequestBid>();
         plant.Reply(new Bid("r1", Offer));
 
-        ExpectTerminated(auction);
+        ExpectTerminated(auction, TimeSpan.FromSeconds(30));
         plant.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         shop.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
