@@ -182,8 +182,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
         {
             Events =
             [
-                new VmBuilt(ok.Vm, ok.Report),
-                .. ok.Plan.Match.Image.ImageId == Rules.BaseImageVolume ? [] : new IVmPlantEvent[] { new ImageHit(ok.Plan.Match.Image.ImageId, now) },
+                new VmBuilt(ok.Vm, ok.Report) { ImageHitAt = ok.Plan.Match.Image.ImageId == Rules.BaseImageVolume ? null : now },
                 // Actions performed for real carry their measured duration: the plant learns its own costs.
                 .. ok.Vm.Actions.Where(a => a.Output is not null).Select(a => new ActionCostLearned(a.Identity, a.Kind, a.Output!.Seconds, now)),
             ],
