@@ -159,6 +159,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
             Events = [new VmReserved(award.RequestId, award.VmId, award.Spec, build.Match.Image.ImageId, build.AcceptedAt)],
             Replies = [new AwardAccepted(award.RequestId, Rules.Plant)],
             Build = build,
+            BuildBeforeJournaled = Rules.BuildsBeforeReservationJournaled,
             Note = $"building {award.VmId} for {award.RequestId} from image {build.Match.Image.ImageId}: {build.Match.Missing.Count} actions to perform, "
                    + $"{build.Match.Reused.Count} reused" + (build.Core is { } core ? $"; its core is saved as image {core.ImageId} ({core.Actions.Count} actions) before the rest" : ""),
         };

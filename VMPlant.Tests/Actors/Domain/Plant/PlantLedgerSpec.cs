@@ -135,6 +135,20 @@ public sealed class PlantLedgerSpec
     }
 
     [Fact]
+    public void An_award_builds_while_its_reservation_is_journaled_only_when_the_plant_removes_orphans_at_restart()
+    {
+        var award = new Award("r1", "vm-1", SpecBuilder.MpiSolver());
+        var keeping = Ledger().Award(award, Now);
+        Assert.False(keeping.BuildBeforeJournaled);
+
+        var ledger = Ledger();
+        var removing = (ledger with { Rules = ledger.Rules with { BuildsBeforeReservationJournaled = true } }).Award(award, Now);
+        Assert.True(removing.BuildBeforeJournaled);
+        Assert.IsType<VmReserved>(Assert.Single(removing.Events)); // the reservation is still journaled; the answer waits for it
+        Assert.IsType<AwardAccepted>(Assert.Single(removing.Replies));
+    }
+
+    [Fact]
     public void Eviction_never_takes_an_image_under_a_live_vm()
     {
         var ledger = Ledger(maxImages: 2);
