@@ -129,8 +129,7 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
             return new RequestRejected(requestId, new SpecValidationException(null, tooLarge).Message);
         try
         {
-            // The shared DAG of this spec: in-process plants bidding on the request reuse it instead of building their own.
-            ConfigDag.Of(spec);
+            ConfigDag.Build(spec);
             return null;
         }
         catch (SpecValidationException e)
