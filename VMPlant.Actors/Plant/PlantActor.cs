@@ -20,7 +20,9 @@ namespace VMPlant.Actors.Plant;
 /// (the journal plus events in flight), so capacity reserved by an award still being written is never offered again;
 /// every reply that rests on an event leaves only once that event is journaled (<see cref="Decide"/>), and answers
 /// that rest on none wait for the writes in flight (<see cref="AfterJournal"/>). Bids are the exception: an offer is
-/// no promise (an award is checked again), so a bid never waits for the journal.
+/// no promise (an award is checked again), so a bid never waits for the journal. With orphans = remove an award's build
+/// also starts at once, overlapping its reservation's write (the award's answer still waits for it): a crash before the
+/// write leaves a domain the journal does not know, which the next start removes.
 /// </remarks>
 public sealed class PlantActor : SnapshottingActor, IWithTimers
 {
@@ -240,7 +242,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     /// <summary>
     /// Keeps the decision's ledger with its events applied (decided at once), journals the events in the next group
     /// write, and replies and starts the decision's work once they are journaled (or, with no events, once the writes in
-    /// flight are: what it says may rest on them).
+    /// flight are: what it says may rest on them); a build marked to overlap its reservation's write starts at once.
     /// </summary>
     private void Decide(PlantDecision decision, IActorRef replyTo, Action? whenJournaled = null) =>
         Decide(decision, reply => replyTo.Tell(reply), whenJournaled);
@@ -249,6 +251,9 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     {
         _ledger = decision.Events.Aggregate(decision.Ledger, (ledger, e) => ledger.Apply(e));
         if (decision.Note is { } note) _log.Info("Plant {Plant}: {Note}", _settings.Name, note);
+        // A build that may overlap its reservation's journal write starts now; its outcome is journaled after it.
+        var buildNow = decision.BuildBeforeJournaled && !decision.Events.IsEmpty;
+        if (buildNow && decision.Build is { } early) StartBuild(early);
         void Act()
         {
             foreach (var message in decision.Replies)
@@ -256,11 +261,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
                 reply(message);
                 VmPlantMetrics.PlantReplied(_settings.Name, message);
             }
-            if (decision.Build is { } plan)
-            {
-                VmPlantMetrics.BuildStarted(_settings.Name, plan.Match);
-                StartBuild(plan);
-            }
+            if (decision.Build is { } plan && !buildNow) StartBuild(plan);
             if (decision.Copy is { } copy) StartCopy(copy);
             whenJournaled?.Invoke();
         }
@@ -296,6 +297,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     /// <summary>Builds off the actor thread, so bids never wait behind libvirt; a planned core is reported with <see cref="ImageCopied"/>.</summary>
     private void StartBuild(BuildPlan plan)
     {
+        VmPlantMetrics.BuildStarted(_settings.Name, plan.Match);
         var (self, stopping) = (Self, _stopping.Token);
         var builder = _hypervisor!.Builder(_settings.Name, _settings.ActionTimeScale);
         Task.Run(() => builder.BuildAsync(plan, copied => self.Tell(copied), stopping)).PipeTo(self);

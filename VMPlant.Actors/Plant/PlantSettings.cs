@@ -45,5 +45,8 @@ public sealed record PlantSettings(
     public string PersistenceId => $"plant-{Name}";
 
     /// <summary>The part of these settings the plant's ledger decides by.</summary>
-    public PlantRules Rules => new(Name, CostModel, CachePolicy, CpuOvercommit, ReservedMemoryMiB, BaseImageVolume, BaseImageGiB);
+    public PlantRules Rules => new(Name, CostModel, CachePolicy, CpuOvercommit, ReservedMemoryMiB, BaseImageVolume, BaseImageGiB)
+    {
+        BuildsBeforeReservationJournaled = Orphans == OrphanPolicy.Remove,
+    };
 }

@@ -7,7 +7,8 @@ namespace VMPlant.Actors.Domain;
 /// <summary>
 /// What the plant ledger decided for one command: the ledger to keep (with transient changes, not the events), the
 /// events to journal (apply each with <see cref="PlantLedger.Apply"/> once journaled), then the replies to send, the
-/// build to start and the image to copy. Everything after the events happens only once they are journaled.
+/// build to start and the image to copy. Everything after the events happens only once they are journaled, except a
+/// build marked <see cref="BuildBeforeJournaled"/>.
 /// </summary>
 public sealed record PlantDecision(PlantLedger Ledger)
 {
@@ -17,6 +18,12 @@ public sealed record PlantDecision(PlantLedger Ledger)
     public ImmutableArray<IVmPlantMessage> Replies { get; init; } = [];
 
     public BuildPlan? Build { get; init; }
+
+    /// <summary>
+    /// Start <see cref="Build"/> at once, while its reservation is being journaled (see
+    /// <see cref="PlantRules.BuildsBeforeReservationJournaled"/>): the journal write and the build overlap.
+    /// </summary>
+    public bool BuildBeforeJournaled { get; init; }
 
     public ImageCopy? Copy { get; init; }
 

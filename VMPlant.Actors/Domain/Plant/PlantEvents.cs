@@ -33,8 +33,16 @@ public sealed record VmReserved(
     DateTimeOffset At) : IVmPlantEvent;
 
 /// <summary>The VM runs with these actions performed; <see cref="Report"/> is what the requester is told.</summary>
+/// <remarks>
+/// The build's use of a cached image is journaled with it (<see cref="ImageHitAt"/>), one event fewer per build; older
+/// journals have a separate <see cref="ImageHit"/> after it instead.
+/// </remarks>
 [EventVersion(1)]
-public sealed record VmBuilt(VmInfo Vm, CreateReport Report) : IVmPlantEvent;
+public sealed record VmBuilt(VmInfo Vm, CreateReport Report) : IVmPlantEvent
+{
+    /// <summary>When the build reused its cached image <c>Vm.ImageId</c> (a hit for the cache); null: built from the base image, or written before.</summary>
+    public DateTimeOffset? ImageHitAt { get; init; }
+}
 
 /// <summary>The build failed; its reservation is released and whatever it created was cleaned up.</summary>
 [EventVersion(1)]

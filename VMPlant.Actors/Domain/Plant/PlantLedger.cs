@@ -159,6 +159,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
             Events = [new VmReserved(award.RequestId, award.VmId, award.Spec, build.Match.Image.ImageId, build.AcceptedAt)],
             Replies = [new AwardAccepted(award.RequestId, Rules.Plant)],
             Build = build,
+            BuildBeforeJournaled = Rules.BuildsBeforeReservationJournaled,
             Note = $"building {award.VmId} for {award.RequestId} from image {build.Match.Image.ImageId}: {build.Match.Missing.Count} actions to perform, "
                    + $"{build.Match.Reused.Count} reused" + (build.Core is { } core ? $"; its core is saved as image {core.ImageId} ({core.Actions.Count} actions) before the rest" : ""),
         };
@@ -182,8 +183,7 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
         {
             Events =
             [
-                new VmBuilt(ok.Vm, ok.Report),
-                .. ok.Plan.Match.Image.ImageId == Rules.BaseImageVolume ? [] : new IVmPlantEvent[] { new ImageHit(ok.Plan.Match.Image.ImageId, now) },
+                new VmBuilt(ok.Vm, ok.Report) { ImageHitAt = ok.Plan.Match.Image.ImageId == Rules.BaseImageVolume ? null : now },
                 // Actions performed for real carry their measured duration: the plant learns its own costs.
                 .. ok.Vm.Actions.Where(a => a.Output is not null).Select(a => new ActionCostLearned(a.Identity, a.Kind, a.Output!.Seconds, now)),
             ],

@@ -16,6 +16,13 @@ public sealed record PlantRules(
     string BaseImageVolume,
     long BaseImageGiB)
 {
+    /// <summary>
+    /// Whether an award's build may start while its reservation (<see cref="VmReserved"/>) is still being journaled: only
+    /// when the plant removes what its journal does not know at restart (orphans = remove), so a crash before the write
+    /// leaves nothing behind. The award's answer still waits for the write.
+    /// </summary>
+    public bool BuildsBeforeReservationJournaled { get; init; }
+
     public GoldenImage BaseImage => new(BaseImageVolume, BaseImageVolume, ImmutableHashSet<ActionIdentity>.Empty, 0, BaseImageGiB << 30, DateTimeOffset.UnixEpoch);
 
     /// <summary>What the host offers VMs: its raw size after overcommit, the host's memory reserve and the base image.</summary>

@@ -42,7 +42,7 @@ public sealed record PlantState(
         {
             VmIdByRequest = VmIdByRequest.SetItem(r.RequestId, r.VmId),
         },
-        VmBuilt b => Change(b.Vm.VmId, vm => vm with { State = b.Vm.State, Info = b.Vm }),
+        VmBuilt b => Change(b.Vm.VmId, vm => vm with { State = b.Vm.State, Info = b.Vm }).Hit(b.Vm.ImageId, b.ImageHitAt),
         VmBuildFailed f => Change(f.VmId, vm => vm with { State = VmState.Failed }),
         VmReconfigured c => WithVm(Vms[c.Vm.VmId] with { Spec = c.Spec, Info = c.Vm, State = c.Vm.State }) with
         {
@@ -56,7 +56,7 @@ public sealed record PlantState(
             Cache = Cache.Publish(ToGoldenImage(p.Image)),
             ImageGiB = ImageGiB - (Images.TryGetValue(p.Image.ImageId, out var replaced) ? GiBOf(replaced) : 0) + GiBOf(p.Image),
         },
-        ImageHit h => Images.ContainsKey(h.ImageId) ? this with { Cache = Cache.RecordHit(h.ImageId, h.At) } : this,
+        ImageHit h => Hit(h.ImageId, h.At),
         ActionCostLearned l => this with { Learned = Learned.Record(l.Identity, l.Kind, l.Seconds) },
         ImageEvicted v => Images.TryGetValue(v.ImageId, out var evicted)
             ? this with { Images = Images.Remove(v.ImageId), Cache = Cache.Remove(v.ImageId), ImageGiB = ImageGiB - GiBOf(evicted) }
@@ -112,6 +112,10 @@ public sealed record PlantState(
 
     private static Resources Add(Resources sum, Resources r, int sign) =>
         new(sum.Vcpus + sign * r.Vcpus, sum.MemoryMiB + sign * r.MemoryMiB, sum.DiskGiB + sign * r.DiskGiB);
+
+    /// <summary>A build reused a cached image at <paramref name="at"/> (nothing when null, or when the image is gone).</summary>
+    private PlantState Hit(string imageId, DateTimeOffset? at) =>
+        at is { } when && Images.ContainsKey(imageId) ? this with { Cache = Cache.RecordHit(imageId, when) } : this;
 
     private PlantState Change(string vmId, Func<PlantVm, PlantVm> change) =>
         Vms.TryGetValue(vmId, out var vm) ? WithVm(change(vm)) : this;

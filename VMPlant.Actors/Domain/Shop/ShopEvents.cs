@@ -24,6 +24,11 @@ public sealed record RequestAwarded(
     ImmutableArray<BidSummary> Bids,
     ImmutableArray<DeclineSummary> Declines) : IVmPlantEvent;
 
+/// <summary>
+/// The VM runs. <see cref="Report"/>'s bids and declines are those of the request's award (journaled with
+/// <see cref="RequestAwarded"/>); the event leaves them empty and applying it fills them in (events written before
+/// 2026-12-02 carry a copy, which is used as it is).
+/// </summary>
 [EventVersion(1)]
 public sealed record RequestCompleted(string RequestId, VmInfo Vm, CreateReport Report) : IVmPlantEvent
 {

@@ -247,7 +247,8 @@ public sealed record ShopLedger<TRequester>(ShopState Decided, ShopState Journal
                 }
                 // A plant repeating itself (resent award, re-registration after failover): the outcome is already known.
                 : new ShopDecision<TRequester>(this) { Repeat = true };
-        var report = ready.Report with { Bids = request.Bids, Declines = request.Declines };
+        // The bids are journaled once, with the award: the outcome takes them from the request when applied.
+        var report = ready.Report with { Bids = ImmutableArray<BidSummary>.Empty, Declines = ImmutableArray<DeclineSummary>.Empty };
         return Decide(new RequestCompleted(ready.RequestId, ready.Vm, report) { At = Now }, this) with { AnswerWhenJournaled = true };
     }
 

@@ -43,7 +43,9 @@ public sealed record ShopState(
                 {
                     Status = RequestStatus.Completed,
                     Plant = c.Vm.Plant,
-                    Created = new VmCreated(c.RequestId, c.Vm with { Owner = r.Owner }, c.Report),
+                    // Since 2026-12-02 the event leaves the bids to the award (RequestAwarded); earlier ones carry a copy.
+                    Created = new VmCreated(c.RequestId, c.Vm with { Owner = r.Owner },
+                        c.Report.Bids.IsDefaultOrEmpty ? c.Report with { Bids = r.Bids, Declines = r.Declines } : c.Report),
                 }) with { Vms = Vms.SetItem(c.Vm.VmId, c.Vm with { Owner = Requests.GetValueOrDefault(c.RequestId)?.Owner }) },
             RequestFailed f => FinishRequest(f.RequestId, r => Finished(r, f.At) with
             {

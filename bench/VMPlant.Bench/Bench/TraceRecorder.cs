@@ -32,7 +32,7 @@ public sealed class TraceRecorder : IRequestTraceSink, IDisposable
         ("award waits for that journal write", TracePoint.AwardDecided, TracePoint.AwardSent),
         ("award reaches the plant", TracePoint.AwardSent, TracePoint.PlantAwarded),
         ("plant journals VmReserved", TracePoint.PlantAwarded, TracePoint.PlantReserved),
-        ("build task starts", TracePoint.PlantReserved, TracePoint.BuildStarted),
+        ("build task starts (from the award)", TracePoint.PlantAwarded, TracePoint.BuildStarted),
         ("libvirt: clone, define, start, actions", TracePoint.BuildStarted, TracePoint.LibvirtDone),
         ("checkpoint: test-node file", TracePoint.LibvirtDone, TracePoint.CheckpointDone),
         ("plant journals VmBuilt", TracePoint.CheckpointDone, TracePoint.PlantBuilt),

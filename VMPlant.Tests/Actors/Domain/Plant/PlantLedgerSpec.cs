@@ -117,6 +117,38 @@ public sealed class PlantLedgerSpec
     }
 
     [Fact]
+    public void A_build_from_a_cached_image_journals_its_hit_within_its_vm_built_event_as_older_journals_did_with_two()
+    {
+        var cached = Ledger().Apply(new ImagePublished(Image("img-a", cost: 100)));
+        var awarded = cached.Award(new Award("r1", "vm-1", SpecBuilder.MpiSolver()), Now);
+        var plan = awarded.Build! with { Match = awarded.Build!.Match with { Image = cached.State.Images.Values.Select(PlantState.ToGoldenImage).Single() } };
+        var ledger = Journal(awarded);
+
+        var built = Assert.IsType<VmBuilt>(Assert.Single(ledger.Built(new BuildOutcome.Succeeded(plan, Running(plan), Report(plan)), Now).Events));
+
+        Assert.Equal(Now, built.ImageHitAt);
+        var oneEvent = ledger.Apply(built).State.Cache;
+        var legacy = ledger.Apply(built with { ImageHitAt = null }).Apply(new ImageHit("img-a", Now)).State.Cache;
+        Assert.True(oneEvent.TryGetUsage("img-a", out var usage));
+        Assert.True(legacy.TryGetUsage("img-a", out var legacyUsage));
+        Assert.Equal((1, legacyUsage), (usage.Hits, usage));
+    }
+
+    [Fact]
+    public void An_award_builds_while_its_reservation_is_journaled_only_when_the_plant_removes_orphans_at_restart()
+    {
+        var award = new Award("r1", "vm-1", SpecBuilder.MpiSolver());
+        var keeping = Ledger().Award(award, Now);
+        Assert.False(keeping.BuildBeforeJournaled);
+
+        var ledger = Ledger();
+        var removing = (ledger with { Rules = ledger.Rules with { BuildsBeforeReservationJournaled = true } }).Award(award, Now);
+        Assert.True(removing.BuildBeforeJournaled);
+        Assert.IsType<VmReserved>(Assert.Single(removing.Events)); // the reservation is still journaled; the answer waits for it
+        Assert.IsType<AwardAccepted>(Assert.Single(removing.Replies));
+    }
+
+    [Fact]
     public void Eviction_never_takes_an_image_under_a_live_vm()
     {
         var ledger = Ledger(maxImages: 2);

@@ -91,14 +91,29 @@ public sealed class ShopLedgerSpec
 
         var completed = ledger.Ready(Ready("r1", "a"));
         var done = Assert.IsType<RequestCompleted>(completed.Event);
-        Assert.Equal(Bids, done.Report.Bids);
+        Assert.Empty(done.Report.Bids); // journaled once, with the award
         Assert.True(completed.AnswerWhenJournaled);
 
         ledger = Journal(completed);
+        Assert.Equal(Bids, Assert.IsType<VmCreated>(ledger.JournaledOutcome("r1")).Report.Bids);
         Assert.True(ledger.Ready(Ready("r1", "a")).Repeat);
         var duplicate = ledger.Ready(Ready("r1", "b", "vm-b"));
         Assert.Equal("vm-b", Assert.IsType<DestroyVm>(duplicate.ReplyAfterJournal).VmId);
         Assert.Null(duplicate.Event);
+    }
+
+    [Fact]
+    public void A_completion_journaled_before_bids_were_left_to_the_award_keeps_the_copy_it_carries()
+    {
+        var awarded = Journal(Accepted().Offered(new AwardOffer("r1", "a", Bids, [])).Accepted(new AwardAccepted("r1", "a")));
+        var copy = ImmutableArray.Create(new BidSummary("a", 7, "img", 1, 2, new Resources(4, 4096, 50)));
+        var ready = Ready("r1", "a");
+        var legacy = new RequestCompleted("r1", ready.Vm, ready.Report with { Bids = copy, Declines = [new DeclineSummary("b", "full")] }) { At = Now };
+
+        var outcome = Assert.IsType<VmCreated>(awarded.Journal(legacy).JournaledOutcome("r1"));
+
+        Assert.Equal(copy, outcome.Report.Bids);
+        Assert.Equal("b", Assert.Single(outcome.Report.Declines).Plant);
     }
 
     [Fact]
