@@ -23,8 +23,18 @@ public static class SettingsReader
             Setting.Int(node, "port"),
             Setting.StringList(node, "roles").ToImmutableArray(),
             Path.GetFullPath(Setting.String(node, "data-dir")),
-            Setting.StringList(node, "seed-nodes").ToImmutableArray());
+            SeedNodes(node))
+        {
+            FoundingWait = Setting.TimeSpan(node, "founding-wait") is { Ticks: > 0 } wait ? wait
+                : throw new ConfigurationException("vmplant.node.founding-wait: expected a positive duration such as 60s"),
+        };
     }
+
+    private static ImmutableArray<string> SeedNodes(Config node) =>
+        Setting.StringList(node, "seed-nodes").Select(seed =>
+            Akka.Actor.Address.TryParse(seed, out var address) && address.Host is { Length: > 0 } && address.Port is > 0 ? seed
+                : throw new ConfigurationException($"vmplant.node.seed-nodes: {Excerpt.Of(seed)} is not a node address such as akka.tcp://vmplant@shop-1:4053"))
+            .ToImmutableArray();
 
     public static ShopSettings Shop(Config config) => Setting.In("vmplant.shop", () => ReadShop(config));
 
@@ -188,4 +198,15 @@ public sealed record NodeSettings(string Hostname, int Port, ImmutableArray<stri
     public bool IsPlant => Roles.Contains("plant");
 
     public string Address => $"akka.tcp://{VmPlantNode.SystemName}@{Hostname}:{Port}";
+
+    /// <summary>How long this node, when it is the first of several seeds, waits for another seed before founding a cluster.</summary>
+    public TimeSpan FoundingWait { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// True when this node heads a seed list naming other nodes too: the node Akka lets found a new cluster when the
+    /// others stay silent (a restart of it must find the cluster they still form, not start a second one).
+    /// </summary>
+    public bool FoundsWhenSeedsAreSilent =>
+        SeedNodes.Length > 1 && Akka.Actor.Address.Parse(SeedNodes[0]) is var first &&
+        string.Equals(first.Host, Hostname, StringComparison.OrdinalIgnoreCase) && first.Port == Port;
 }

@@ -73,6 +73,11 @@ public sealed class VmPlantNode : IAsyncDisposable
         {
             PortCheck.EnsureFree(settings.Hostname, settings.Port);
             SqliteJournal.EnableWriteAheadLog(config);
+            // Akka's seed-node-timeout is both how long the first seed waits before founding and how often the others
+            // retry their join: only the founder gets the long wait.
+            if (settings.FoundsWhenSeedsAreSilent)
+                config = ConfigurationFactory.ParseString($"akka.cluster.seed-node-timeout = {(long)settings.FoundingWait.TotalMilliseconds}ms")
+                    .WithFallback(config);
             // With TLS on, only certificates with the node role may connect to the cluster port.
             system = TransportSecurity.CreateSystem(SystemName, config, ImmutableHashSet.Create(PeerCertificates.NodeRole));
         }
