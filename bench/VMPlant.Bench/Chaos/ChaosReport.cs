@@ -98,7 +98,7 @@ public sealed class ChaosReport
         foreach (var entry in Timeline.OrderBy(e => e.At))
             text.AppendLine($"  {entry.At.ToString("0.000", CultureInfo.InvariantCulture),9} s  {entry.Event}");
         text.AppendLine($"time to recover   : {(RecoverySeconds is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")}" +
-                        (RecoverySeconds is { } total && RecoveryBuildSeconds is { } build
+                        (RecoverySeconds is { } total && RecoveryBuildSeconds is { } build and > 0
                             ? string.Create(CultureInfo.InvariantCulture, $" (of which {build:0.00} s building its VM; {total - build:0.00} s without the build)")
                             : ""))
             .AppendLine($"requests          : sent {Sent}, acknowledged {Acknowledged}, completed {Completed}, failed {Failed}, " +
