@@ -27,6 +27,10 @@ namespace VMPlant.Actors.Plant;
 public sealed class PlantActor : SnapshottingActor, IWithTimers
 {
     private static readonly TimeSpan RegisterInterval = TimeSpan.FromSeconds(2);
+    // After the shop this plant works for has ended (its node crashed and was removed, or it stopped), registrations go
+    // this often for a while: the next shop then knows the plant within a fraction of a second of starting.
+    private static readonly TimeSpan FailoverRegisterInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan FailoverRegisterPeriod = TimeSpan.FromSeconds(10);
 
     private readonly PlantSettings _settings;
     private readonly IActorRef _shop;
@@ -41,6 +45,8 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private readonly Dictionary<string, IActorRef> _awardedBy = [];
     // VMs whose removal is under way, with everyone waiting for it (a repeated destroy joins the first).
     private readonly Dictionary<string, List<IActorRef>> _removing = [];
+    // The shop singleton that last gave this plant an order, watched so that its end is noticed.
+    private IActorRef? _watchedShop;
 
     public PlantActor(PlantSettings settings, IActorRef shop)
     {
@@ -151,16 +157,42 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
         });
         Command<ListPlantVms>(_ => AfterJournal(Sender, () => _ledger.Vms()));
         Command<RegisterTick>(_ => _shop.Tell(new RegisterPlant(_settings.Name, Self)));
+        Command<Terminated>(ended =>
+        {
+            if (ended.ActorRef.Equals(_watchedShop)) OnShopEnded();
+        });
+        Command<RegisterSteadily>(_ => Timers.StartPeriodicTimer(nameof(RegisterTick), RegisterTick.Instance, RegisterInterval));
         HandleSnapshotHousekeeping(_log, $"Plant {_settings.Name}");
     }
 
     /// <summary>Awards, destroys and configures are obeyed only from the shop singleton (<see cref="PlantSettings.ShopPath"/>).</summary>
     private bool FromShop(object command)
     {
-        if (_settings.ShopPath is not { } shop || Sender.Path.ToStringWithoutAddress() == shop) return true;
+        if (_settings.ShopPath is not { } shop) return true;
+        if (Sender.Path.ToStringWithoutAddress() == shop)
+        {
+            WatchShop(Sender);
+            return true;
+        }
         _log.Warning("Plant {Plant}: ignored {Command} from {Sender}: a plant takes awards, destroys and configures only from the shop",
             _settings.Name, command.GetType().Name, Sender.Path);
         return false;
+    }
+
+    private void WatchShop(IActorRef shop)
+    {
+        if (shop.Equals(_watchedShop)) return;
+        if (_watchedShop is not null) Context.Unwatch(_watchedShop);
+        _watchedShop = Context.Watch(shop);
+    }
+
+    /// <summary>The shop is gone (a crash: once its node is removed): register at once and often until the next one surely knows us.</summary>
+    private void OnShopEnded()
+    {
+        _watchedShop = null;
+        Self.Tell(RegisterTick.Instance);
+        Timers.StartPeriodicTimer(nameof(RegisterTick), RegisterTick.Instance, FailoverRegisterInterval);
+        Timers.StartSingleTimer(nameof(RegisterSteadily), RegisterSteadily.Instance, FailoverRegisterPeriod);
     }
 
     /// <summary>An offer from the decided state, at once: no promise rests on it (an award is checked again), so it waits for no write.</summary>
@@ -325,6 +357,11 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
     private sealed record RegisterTick
     {
         public static readonly RegisterTick Instance = new();
+    }
+
+    private sealed record RegisterSteadily
+    {
+        public static readonly RegisterSteadily Instance = new();
     }
 
     private sealed record ImageVolumeDeleted(string Volume, string? Error);

@@ -5,6 +5,7 @@ using Akka.Pattern;
 using Akka.Cluster;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Akka.Coordination;
 using VMPlant.Actors.Domain;
 using VMPlant.Actors.Plant;
 using VMPlant.Actors.Shop;
@@ -103,7 +104,7 @@ public sealed class VmPlantNode : IAsyncDisposable
             var manager = ClusterSingletonManager.Props(
                 supervisedShop,
                 StopShop.Instance,
-                ClusterSingletonManagerSettings.Create(system).WithRole("shop").WithSingletonName(NodeKeeper.SingletonName));
+                SingletonSettings(system, config, shopSettings));
             kept.Add(new NodeKeeper.Service(SingletonManagerName, manager, system.ActorOf(manager, SingletonManagerName)));
         }
         var proxy = system.ActorOf(ClusterSingletonProxy.Props(
@@ -125,6 +126,20 @@ public sealed class VmPlantNode : IAsyncDisposable
         var node = new VmPlantNode(system, edge, settings, proxy, plantSettings.Select(p => "/user/" + PlantSupervisorName(p.Name)).ToList(), dataLock);
         if (httpSettings.Enabled) await node.StartHttpAsync(httpSettings);
         return node;
+    }
+
+    /// <summary>
+    /// With the shop's file lease (a SQLite shop journal, <see cref="ShopFileLease"/>) the new singleton needs no removal
+    /// margin: it starts once the old node is removed and the lease is free. Without it (PostgreSQL), the margin
+    /// (akka.cluster.down-removal-margin) gives the minority of a partition time to stop its shop first.
+    /// </summary>
+    private static ClusterSingletonManagerSettings SingletonSettings(ActorSystem system, Config config, ShopSettings shop)
+    {
+        var settings = ClusterSingletonManagerSettings.Create(system).WithRole("shop").WithSingletonName(NodeKeeper.SingletonName);
+        if (ShopFileLease.LeaseFile(config, shop) is null) return settings;
+        var retry = config.GetTimeSpan(ShopFileLease.ConfigPath + ".retry-interval", TimeSpan.FromMilliseconds(200));
+        // A margin of zero would mean "the downing provider's"; one tick is none.
+        return settings.WithLeaseSettings(new LeaseUsageSettings(ShopFileLease.ConfigPath, retry)).WithRemovalMargin(TimeSpan.FromTicks(1));
     }
 
     private async Task StartHttpAsync(HttpSettings settings)

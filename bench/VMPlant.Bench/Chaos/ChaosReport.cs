@@ -43,6 +43,12 @@ public sealed class ChaosReport
     /// <summary>Seconds from the fault to the first request sent after it being answered (or the scenario's own measure).</summary>
     public double? RecoverySeconds { get; set; }
 
+    /// <summary>
+    /// How long the plant spent building the VM of that first answer (its create report's elapsed time): part of
+    /// <see cref="RecoverySeconds"/> that is the drill's chosen build time (chaos.conf's action-time-scale), not the failover.
+    /// </summary>
+    public double? RecoveryBuildSeconds { get; set; }
+
     /// <summary>Nodes still running two shops after a partition (must be 0), when the scenario checks it.</summary>
     public int? ConcurrentShops { get; set; }
 
@@ -91,7 +97,10 @@ public sealed class ChaosReport
             .AppendLine("timeline:");
         foreach (var entry in Timeline.OrderBy(e => e.At))
             text.AppendLine($"  {entry.At.ToString("0.000", CultureInfo.InvariantCulture),9} s  {entry.Event}");
-        text.AppendLine($"time to recover   : {(RecoverySeconds is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")}")
+        text.AppendLine($"time to recover   : {(RecoverySeconds is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")}" +
+                        (RecoverySeconds is { } total && RecoveryBuildSeconds is { } build and > 0
+                            ? string.Create(CultureInfo.InvariantCulture, $" (of which {build:0.00} s building its VM; {total - build:0.00} s without the build)")
+                            : ""))
             .AppendLine($"requests          : sent {Sent}, acknowledged {Acknowledged}, completed {Completed}, failed {Failed}, " +
                         $"lost {Lost}, duplicated {Duplicated}")
             .AppendLine($"client errors     : {ClientErrors}")

@@ -439,9 +439,12 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             // fault caught in flight, and "the first request sent after the fault" should not wait for them.
             probes.Add(SendAsync(NextRequest()));
             await WaitUntilAsync(() => _requests.Values.Count(r => r.SentAt > faultAt && r.Answer is not null) >= _options.Lanes, TimeSpan.FromSeconds(90));
-            var recovered = _requests.Values.Where(r => r.SentAt > faultAt && r.AnsweredAt is not null).Select(r => r.AnsweredAt!.Value).DefaultIfEmpty().Min();
+            var first = _requests.Values.Where(r => r.SentAt > faultAt && r.AnsweredAt is not null).MinBy(r => r.AnsweredAt);
+            var recovered = first?.AnsweredAt ?? 0;
             if (recovered > 0)
             {
+                if (recovered - faultAt >= (_report.RecoverySeconds ?? 0))
+                    _report.RecoveryBuildSeconds = first!.Answer is VmCreated created ? Math.Round(created.Report.ElapsedMs / 1000, 2) : null;
                 _report.RecoverySeconds = Math.Max(_report.RecoverySeconds ?? 0, Math.Round(recovered - faultAt, 2));
                 _report.Mark(recovered, faults.Count == 1 ? "first request sent after the fault answered"
                     : $"first request sent after fault {faultTimes.Count} answered ({recovered - faultAt:0.00} s after it)");
