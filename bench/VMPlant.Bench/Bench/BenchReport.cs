@@ -160,7 +160,13 @@ public sealed record SnapshotCounts(long ShopBytes, long PlantBytes, long Rows, 
 
 public sealed record MemoryRow(
     int Target, int Cycles, double ElapsedSeconds, double CyclesPerSecond, int Failures, double RssMiB, double GcHeapMiB, double GcCommittedMiB,
-    ShopCounts Shop, PlantCounts Plants, SnapshotCounts Snapshots, long DatabaseBytes);
+    ShopCounts Shop, PlantCounts Plants, SnapshotCounts Snapshots, long DatabaseBytes)
+{
+    public RssParts? RssParts { get; init; }
+}
+
+/// <summary>RSS by kind, MiB: anonymous, file-backed, shared memory (the JIT's double-mapped code).</summary>
+public sealed record RssParts(double AnonMiB, double FileMiB, double ShmemMiB);
 
 /// <param name="RssRatio">RSS after the last checkpoint over RSS after the first.</param>
 public sealed record MemoryReport(string Node, int Concurrency, IReadOnlyList<MemoryRow> Rows, double RssRatio, IReadOnlyList<string> Notes);

@@ -87,7 +87,10 @@ public static class MemorySuite
         var rss = ReadRssBytes();
         var (shop, plants, snapshots) = ReadSnapshots(system, Path.Combine(dataDir, "vmplant.db"));
         return new MemoryRow(target, cycles, elapsed, cyclesPerSecond, failures, rss / 1048576.0, heap / 1048576.0, info.TotalCommittedBytes / 1048576.0,
-            shop, plants, snapshots, DatabaseBytes(dataDir));
+            shop, plants, snapshots, DatabaseBytes(dataDir))
+        {
+            RssParts = ReadRssParts(),
+        };
     }
 
     /// <summary>VmRSS from /proc/self/status, in bytes (the working set where /proc is missing).</summary>
@@ -104,6 +107,25 @@ public static class MemorySuite
         }
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64;
+    }
+
+    /// <summary>
+    /// RSS by kind from /proc/self/status, MiB: anonymous (GC heap, native allocations, stacks), file-backed (code and
+    /// data of loaded libraries), shared memory (the JIT's double-mapped code); null where /proc is missing.
+    /// </summary>
+    private static RssParts? ReadRssParts()
+    {
+        try
+        {
+            var fields = File.ReadLines("/proc/self/status").Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
+                .ToDictionary(p => p[0], p => p[1].Trim().Split(' ')[0]);
+            double MiB(string key) => fields.TryGetValue(key, out var kb) ? long.Parse(kb) / 1024.0 : double.NaN;
+            return new RssParts(MiB("RssAnon"), MiB("RssFile"), MiB("RssShmem"));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The shop's and plants' latest snapshots, deserialized as the node would: their counts and bytes.</summary>
