@@ -163,6 +163,13 @@ public sealed record MemoryRow(
     ShopCounts Shop, PlantCounts Plants, SnapshotCounts Snapshots, long DatabaseBytes)
 {
     public RssParts? RssParts { get; init; }
+
+    /// <summary>glibc malloc, all arenas: bytes in use, and free inside the arenas (see <see cref="MallocStats"/>).</summary>
+    public double? MallocInUseMiB { get; init; }
+
+    public double? MallocFreeMiB { get; init; }
+
+    public int? Threads { get; init; }
 }
 
 /// <summary>RSS by kind, MiB: anonymous, file-backed, shared memory (the JIT's double-mapped code).</summary>

@@ -94,12 +94,13 @@ public static class BenchSummary
         if (report.Memory is { } memory)
         {
             text.AppendLine().AppendLine($"Memory after create+destroy cycles ({memory.Node}; {memory.Concurrency} in flight)");
-            text.AppendLine(Table(["cycles", "elapsed (s)", "cycles/s", "RSS (MiB)", "anon / file / shmem", "GC heap (MiB)", "GC committed (MiB)", "shop requests / remembered / VMs",
+            text.AppendLine(Table(["cycles", "elapsed (s)", "cycles/s", "RSS (MiB)", "anon / file / shmem", "malloc used / free", "threads", "GC heap (MiB)", "GC committed (MiB)", "shop requests / remembered / VMs",
                     "plant VMs / request ids / removed / images / learned", "snapshot KiB shop / plants", "snapshot rows", "journal rows", "db MiB"],
                 memory.Rows.Select(r => new[]
                 {
                     $"{r.Cycles:N0}", N(r.ElapsedSeconds, "0"), N(r.CyclesPerSecond, "0"), N(r.RssMiB, "0.0"),
                     r.RssParts is { } parts ? $"{N(parts.AnonMiB, "0")} / {N(parts.FileMiB, "0")} / {N(parts.ShmemMiB, "0")}" : "-",
+                    r.MallocInUseMiB is { } used ? $"{N(used, "0.0")} / {N(r.MallocFreeMiB ?? double.NaN, "0.0")}" : "-", r.Threads is { } t ? $"{t}" : "-",
                     N(r.GcHeapMiB, "0.0"), N(r.GcCommittedMiB, "0.0"),
                     $"{r.Shop.Requests:N0} / {r.Shop.Remembered:N0} / {r.Shop.Vms:N0}",
                     $"{r.Plants.Vms:N0} / {r.Plants.RequestIds:N0} / {r.Plants.Removed:N0} / {r.Plants.Images:N0} / {r.Plants.LearnedCosts:N0}",

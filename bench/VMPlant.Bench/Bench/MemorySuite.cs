@@ -85,11 +85,16 @@ public static class MemorySuite
         var heap = GC.GetTotalMemory(forceFullCollection: false);
         var info = GC.GetGCMemoryInfo(GCKind.Any);
         var rss = ReadRssBytes();
+        var malloc = MallocStats.Current();
+        using var self = Process.GetCurrentProcess();
         var (shop, plants, snapshots) = ReadSnapshots(system, Path.Combine(dataDir, "vmplant.db"));
         return new MemoryRow(target, cycles, elapsed, cyclesPerSecond, failures, rss / 1048576.0, heap / 1048576.0, info.TotalCommittedBytes / 1048576.0,
             shop, plants, snapshots, DatabaseBytes(dataDir))
         {
             RssParts = ReadRssParts(),
+            MallocInUseMiB = malloc?.InUseMiB,
+            MallocFreeMiB = malloc?.FreeMiB,
+            Threads = self.Threads.Count,
         };
     }
 
