@@ -12,6 +12,9 @@ RUN ldconfig -p | grep -q 'libvirt\.so\.0' || { apt-get update \
     && apt-get install -y --no-install-recommends libvirt0 && rm -rf /var/lib/apt/lists/*; }
 WORKDIR /app
 ENV VMPLANT_DATA_DIR=/data
+# As the vmplant launcher does: two malloc arenas, so memory freed on libvirt's and SQLite's many threads is reused
+# instead of held in per-thread arenas (README, "Latest results": RSS after 100k create+destroy cycles).
+ENV MALLOC_ARENA_MAX=2
 VOLUME /data
 EXPOSE 4053 8558
 # Healthy = ready: joined the cluster, plants connected to their hypervisors, the shop answering (GET /health/ready).

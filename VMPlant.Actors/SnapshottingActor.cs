@@ -5,8 +5,9 @@ using VMPlant.Actors.Serialization;
 namespace VMPlant.Actors;
 
 /// <summary>
-/// A persistent actor that snapshots every <see cref="SnapshotEvery"/> events and trims its journal behind each
-/// snapshot, so recovery replays at most that many events after the latest snapshot.
+/// A persistent actor that snapshots every <see cref="SnapshotEvery"/> events and trims its journal and its older
+/// snapshots behind each snapshot, so recovery replays at most that many events after the latest snapshot and the
+/// store holds one snapshot per actor, however long the history.
 /// </summary>
 public abstract class SnapshottingActor : ReceivePersistentActor
 {
@@ -29,10 +30,17 @@ public abstract class SnapshottingActor : ReceivePersistentActor
     /// <summary>Registers the replies to snapshot and trim requests; <paramref name="who"/> names the actor in warnings.</summary>
     protected void HandleSnapshotHousekeeping(ILoggingAdapter log, string who)
     {
-        Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));
+        Command<SaveSnapshotSuccess>(s =>
+        {
+            DeleteMessages(s.Metadata.SequenceNr);
+            // With the events before it gone, an older snapshot could never be brought up to date: it is dead weight.
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+        });
         Command<SaveSnapshotFailure>(f => log.Warning(f.Cause, "{Who}: snapshot failed; recovery will replay more events", who));
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(f => log.Warning(f.Cause, "{Who}: could not trim the journal after a snapshot", who));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => log.Warning(f.Cause, "{Who}: could not delete the snapshots before the latest", who));
     }
 
     protected void SnapshotIfDue(Func<IVmPlantSnapshot> takeSnapshot)

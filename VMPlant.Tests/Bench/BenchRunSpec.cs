@@ -14,7 +14,7 @@ public sealed class BenchRunSpec
     {
         var options = BenchOptions.Tiny with
         {
-            Suites = [Suite.Workload, Suite.Cache, Suite.Matching, Suite.Placement, Suite.Throughput, Suite.Persistence],
+            Suites = [Suite.Workload, Suite.Cache, Suite.Matching, Suite.Placement, Suite.Throughput, Suite.Persistence, Suite.Memory],
             PlantCounts = [2],
             PlacementRequests = 10,
             ThroughputPlants = 3,
@@ -73,9 +73,17 @@ public sealed class BenchRunSpec
         var recovery = persistence.GetProperty("recovery").EnumerateArray().ToList();
         Assert.Equal([false, true], recovery.Select(r => r.GetProperty("snapshot").GetBoolean()));
         Assert.All(recovery, r => Assert.Equal(1_000, r.GetProperty("events").GetInt32()));
+        Assert.True(recovery[1].GetProperty("snapshotBytes").GetInt64() > 0);
+
+        var memory = json.GetProperty("memory");
+        var checkpoints = memory.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal([50, 100], checkpoints.Select(r => r.GetProperty("target").GetInt32()));
+        Assert.All(checkpoints, r => Assert.True(r.GetProperty("rssMiB").GetDouble() > 0 && r.GetProperty("gcHeapMiB").GetDouble() > 0));
+        Assert.True(checkpoints[1].GetProperty("cycles").GetInt32() > checkpoints[0].GetProperty("cycles").GetInt32());
+        Assert.Equal(JsonValueKind.Number, memory.GetProperty("rssRatio").ValueKind);
 
         var targets = json.GetProperty("targets").EnumerateArray().ToList();
-        Assert.Equal(5, targets.Count);
+        Assert.Equal(6, targets.Count);
         Assert.All(targets, t => Assert.False(string.IsNullOrEmpty(t.GetProperty("goal").GetString())));
         Assert.False(string.IsNullOrWhiteSpace(BenchSummary.Render(report)));
     }
@@ -101,6 +109,38 @@ public sealed class BenchRunSpec
         var error = Assert.Throws<UsageException>(() => BenchCommand.ParseSuites([name]));
 
         Assert.Contains("unknown suite", error.Message);
+    }
+
+    [Theory]
+    [InlineData("10k,100k,1m", new[] { 10_000, 100_000, 1_000_000 })]
+    [InlineData("2000, 5K", new[] { 2_000, 5_000 })]
+    [InlineData("1M", new[] { 1_000_000 })]
+    public void Counts_take_k_and_m_suffixes(string text, int[] expected)
+    {
+        Assert.Equal(expected, BenchCommand.ParseCounts(text, "--events"));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("k")]
+    [InlineData("-5")]
+    [InlineData("1.5m")]
+    [InlineData("10x")]
+    [InlineData("3000m")]
+    [InlineData(",")]
+    public void Bad_counts_are_refused_naming_the_option(string text)
+    {
+        var error = Assert.Throws<UsageException>(() => BenchCommand.ParseCounts(text, "--cycles"));
+
+        Assert.Contains("--cycles", error.Message);
+    }
+
+    [Fact]
+    public void The_persistence_history_levels_off_where_the_retention_windows_fill()
+    {
+        // A request a second: an hour of full records (under the 10,000 cap), then the rest of a day remembered in short.
+        Assert.Equal((3_600L, 82_800L, 345_600L), PersistenceSuite.SteadyState(ShopRetention.Default));
+        Assert.Equal((100L, 900L, 4_000L), PersistenceSuite.SteadyState(new ShopRetention(TimeSpan.FromHours(1), 100, TimeSpan.FromDays(1), 900, TimeSpan.FromHours(1))));
     }
 
     [Fact]

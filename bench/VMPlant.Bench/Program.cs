@@ -7,6 +7,8 @@ using VMPlant.Host.Cli;
 var root = new RootCommand("VMPlant harness: benchmarks and failover drills against real VMPlant nodes")
 {
     CommonOptions.Json,
+    // The bench reads --config (HOCON over the defaults, e.g. a PostgreSQL journal or other retention windows).
+    CommonOptions.Config,
     BenchCommand.Create(),
     ChaosCommand.Create(),
 };

@@ -13,7 +13,7 @@ public static class BenchCommand
     {
         var suites = new Argument<string[]>("suites")
         {
-            Description = "Suites to run: workload, cache, matching, placement, throughput, cluster, persistence, or all (default: all); or real alone (real guests: cached vs uncached creates)",
+            Description = "Suites to run: workload, cache, matching, placement, throughput, cluster, persistence, or all (default: all); memory (minutes, not in all); or real alone (real guests: cached vs uncached creates)",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var seed = new Option<int>("--seed") { Description = "Workload seed", DefaultValueFactory = _ => 42 };
@@ -25,7 +25,17 @@ public static class BenchCommand
         var throughputPlants = new Option<int>("--throughput-plants") { Description = "Plants in the throughput runs", DefaultValueFactory = _ => 16 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight in the throughput runs", DefaultValueFactory = _ => 32 };
         var duration = new Option<double>("--duration") { Description = "Measured seconds per throughput run", DefaultValueFactory = _ => 12 };
-        var recoveryEvents = new Option<string>("--recovery-events") { Description = "Journal sizes for shop recovery", DefaultValueFactory = _ => "10000,100000" };
+        var recoveryEvents = new Option<string>("--recovery-events", "--events")
+        {
+            Description = "Journal sizes for shop recovery, e.g. 10k,100k,1m", DefaultValueFactory = _ => "10k,100k",
+        };
+        var cycles = new Option<string>("--cycles") { Description = "Memory suite: create+destroy cycles after which memory is measured", DefaultValueFactory = _ => "1k,10k,100k" };
+        var memoryConcurrency = new Option<int>("--memory-concurrency") { Description = "Memory suite: cycles in flight", DefaultValueFactory = _ => 128 };
+        var memoryRetention = new Option<string>("--memory-retention")
+        {
+            Description = "Memory suite: shop retention windows, small (seconds, so the steady state comes early) or configured",
+            DefaultValueFactory = _ => "small",
+        };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string for the persistence suite (default: $VMPLANT_TEST_POSTGRES)" };
         var via = new Option<string>("--via") { Description = "How requests reach the shop: proxy (in-process singleton proxy) or client (ClusterClient)", DefaultValueFactory = _ => "proxy" };
         var durable = new Option<string>("--test-node-durable") { Description = "on: plants save their fake host at every checkpoint (default); off: skip it", DefaultValueFactory = _ => "on" };
@@ -41,7 +51,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure placement latency, throughput, matching cost and cache benefit against baselines")
         {
             suites, seed, requests, workload, saveWorkload, plants, placementRequests, throughputPlants, concurrency, duration,
-            recoveryEvents, postgres, via, durable, journal, plot, keep, tiny,
+            recoveryEvents, cycles, memoryConcurrency, memoryRetention, postgres, via, durable, journal, plot, keep, tiny,
         };
         bench.SetAction(async (parse, _) =>
         {
@@ -70,12 +80,17 @@ public static class BenchCommand
                     Requests = Explicit(parse, requests, start.Requests),
                     WorkloadFile = parse.GetValue(workload),
                     SaveWorkload = parse.GetValue(saveWorkload),
-                    PlantCounts = Explicit(parse, plants) is { } p ? ParseInts(p, "--plants") : start.PlantCounts,
+                    PlantCounts = Explicit(parse, plants) is { } p ? ParseCounts(p, "--plants") : start.PlantCounts,
                     PlacementRequests = Explicit(parse, placementRequests, start.PlacementRequests),
                     ThroughputPlants = Explicit(parse, throughputPlants, start.ThroughputPlants),
                     Concurrency = Explicit(parse, concurrency, start.Concurrency),
                     ThroughputDuration = parse.GetResult(duration) is null ? start.ThroughputDuration : TimeSpan.FromSeconds(parse.GetValue(duration)),
-                    RecoveryEvents = Explicit(parse, recoveryEvents) is { } r ? ParseInts(r, "--recovery-events") : start.RecoveryEvents,
+                    RecoveryEvents = Explicit(parse, recoveryEvents) is { } r ? ParseCounts(r, "--recovery-events") : start.RecoveryEvents,
+                    MemoryCycles = Explicit(parse, cycles) is { } c ? ParseCounts(c, "--cycles") : start.MemoryCycles,
+                    MemoryConcurrency = Explicit(parse, memoryConcurrency, start.MemoryConcurrency),
+                    MemoryRetention = parse.GetValue(memoryRetention) is "small" or "configured"
+                        ? parse.GetValue(memoryRetention)!
+                        : throw new UsageException("--memory-retention must be small or configured"),
                     Postgres = parse.GetValue(postgres),
                     Via = parse.GetValue(via) is "proxy" or "client" ? parse.GetValue(via)! : throw new UsageException("--via must be proxy or client"),
                     TestNodeDurable = parse.GetValue(durable) switch
@@ -157,14 +172,21 @@ public static class BenchCommand
         return [.. suites.Distinct()];
     }
 
-    private static ImmutableArray<int> ParseInts(string text, string option)
+    /// <summary>Positive whole numbers separated by commas, each optionally with a k (thousand) or m (million) suffix: "10k,100k,1m".</summary>
+    public static ImmutableArray<int> ParseCounts(string text, string option)
     {
         var values = new List<int>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(part, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value) || value < 1)
-                throw new UsageException($"{option} expects positive whole numbers separated by commas, got '{part}'");
-            values.Add(value);
+            var (digits, scale) = char.ToLowerInvariant(part[^1]) switch
+            {
+                'k' => (part[..^1], 1_000L),
+                'm' => (part[..^1], 1_000_000L),
+                _ => (part, 1L),
+            };
+            if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 || number * scale > int.MaxValue)
+                throw new UsageException($"{option} expects positive whole numbers (10000, 10k, 1m) separated by commas, got '{part}'");
+            values.Add((int)(number * scale));
         }
         if (values.Count == 0) throw new UsageException($"{option} needs at least one number");
         return [.. values];
@@ -180,5 +202,8 @@ public static class BenchCommand
         if (o.PlantCounts.Any(p => p is < 1 or > 1024)) throw new UsageException("--plants: 1..1024 plants (64 per process)");
         if (o.ThroughputDuration <= TimeSpan.Zero || o.ThroughputDuration > TimeSpan.FromMinutes(10)) throw new UsageException("--duration must be within 0..600 seconds");
         if (o.RecoveryEvents.Any(e => e > 1_000_000)) throw new UsageException("--recovery-events: at most 1,000,000");
+        if (o.MemoryCycles.Any(c => c > 1_000_000)) throw new UsageException("--cycles: at most 1,000,000");
+        if (o.MemoryCycles.Zip(o.MemoryCycles.Skip(1)).Any(p => p.Item2 <= p.Item1)) throw new UsageException("--cycles must be ascending, e.g. 1k,10k,100k");
+        if (o.MemoryConcurrency is < 1 or > 1024) throw new UsageException("--memory-concurrency must be 1..1024");
     }
 }

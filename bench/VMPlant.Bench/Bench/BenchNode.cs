@@ -16,7 +16,8 @@ public sealed record BenchNodeLayout(
     bool Shop = true,
     ImmutableArray<string> SeedNodes = default,
     bool TestNodeDurable = true,
-    bool InMemoryJournal = false)
+    bool InMemoryJournal = false,
+    string ExtraHocon = "")
 {
     /// <summary>
     /// HOCON for the node, merged over the defaults (and an operator's --config): loopback on a free port, its own SQLite journal, quiet logs,
@@ -56,6 +57,8 @@ public sealed record BenchNodeLayout(
             InMemoryJournal
                 ? "akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\"\nakka.persistence.snapshot-store.plugin = \"akka.persistence.snapshot-store.inmem\""
                 : "",
+            // A suite's own settings (e.g. the memory suite's retention windows), last so they win.
+            ExtraHocon,
         ];
     }
 

@@ -18,6 +18,8 @@ public enum Suite
     Cluster,
     /// <summary>Shop recovery time with and without snapshots; journal write throughput.</summary>
     Persistence,
+    /// <summary>Process memory (RSS, GC heap) and kept state after 1k, 10k, 100k create+destroy cycles on one node (minutes: not in `all`).</summary>
+    Memory,
 }
 
 /// <summary>Everything a bench run was asked to do; recorded in the JSON report.</summary>
@@ -67,6 +69,18 @@ public sealed record BenchOptions
     /// <summary>Journal sizes whose shop recovery is timed.</summary>
     public ImmutableArray<int> RecoveryEvents { get; init; } = [10_000, 100_000];
 
+    /// <summary>Cycle counts (create + destroy) after which the memory suite measures the process, ascending.</summary>
+    public ImmutableArray<int> MemoryCycles { get; init; } = [1_000, 10_000, 100_000];
+
+    /// <summary>Create+destroy cycles in flight in the memory suite (more than the throughput runs: it only needs many cycles fast).</summary>
+    public int MemoryConcurrency { get; init; } = 128;
+
+    /// <summary>Plants on the memory suite's node.</summary>
+    public int MemoryPlants { get; init; } = 16;
+
+    /// <summary>The memory suite's shop retention: "small" (windows of seconds, so the steady state comes early) or "configured" (as the config says).</summary>
+    public string MemoryRetention { get; init; } = "small";
+
     /// <summary>Events journaled one at a time (the shop's pattern) to time sequential persists.</summary>
     public int PersistSequentialEvents { get; init; } = 2_000;
 
@@ -109,6 +123,9 @@ public sealed record BenchOptions
         ThroughputDuration = TimeSpan.FromSeconds(2),
         ThroughputWarmup = TimeSpan.FromSeconds(0.5),
         RecoveryEvents = [1_000],
+        MemoryCycles = [50, 100],
+        MemoryConcurrency = 8,
+        MemoryPlants = 3,
         PersistSequentialEvents = 200,
         PersistBatchedEvents = 2_000,
     };

@@ -33,6 +33,8 @@ public sealed class BenchReport
 
     public PersistenceReport? Persistence { get; set; }
 
+    public MemoryReport? Memory { get; set; }
+
     public List<TargetResult> Targets { get; } = [];
 
     public List<string> Errors { get; } = [];
@@ -131,8 +133,49 @@ public sealed record ThroughputReport(string Path, bool TestNodeDurable, IReadOn
 
 public sealed record PersistRow(string Backend, string Mode, int Events, double Seconds, double EventsPerSecond);
 
-public sealed record RecoveryRow(string Backend, int Events, bool Snapshot, int ReplayedEvents, double Milliseconds);
+public sealed record RecoveryRow(string Backend, int Events, bool Snapshot, int ReplayedEvents, double Milliseconds)
+{
+    /// <summary>The snapshot's serialized size (rows recovered from a snapshot; null in reports from before it was measured).</summary>
+    public long? SnapshotBytes { get; init; }
+
+    /// <summary>Requests the snapshot's state keeps: in full, and remembered in short.</summary>
+    public int? FullRequests { get; init; }
+
+    public int? RememberedRequests { get; init; }
+}
 
 public sealed record PersistenceReport(IReadOnlyList<PersistRow> Writes, IReadOnlyList<RecoveryRow> Recovery, IReadOnlyList<string> Notes);
+
+/// <summary>The shop's state in its latest snapshot: requests unfinished and finished in full, remembered in short, VMs, VM removals.</summary>
+public sealed record ShopCounts(int Unfinished, int Finished, int Remembered, int Vms, int Removals)
+{
+    public int Requests => Unfinished + Finished;
+}
+
+/// <summary>All plants' latest snapshots, summed.</summary>
+public sealed record PlantCounts(int Snapshots, int Vms, int RequestIds, int Removed, int Images, int LearnedCosts);
+
+/// <summary>Bytes of the latest shop and plant snapshots, snapshot rows kept in the store, journal rows.</summary>
+public sealed record SnapshotCounts(long ShopBytes, long PlantBytes, long Rows, long JournalRows);
+
+public sealed record MemoryRow(
+    int Target, int Cycles, double ElapsedSeconds, double CyclesPerSecond, int Failures, double RssMiB, double GcHeapMiB, double GcCommittedMiB,
+    ShopCounts Shop, PlantCounts Plants, SnapshotCounts Snapshots, long DatabaseBytes)
+{
+    public RssParts? RssParts { get; init; }
+
+    /// <summary>glibc malloc, all arenas: bytes in use, and free inside the arenas (see <see cref="MallocStats"/>).</summary>
+    public double? MallocInUseMiB { get; init; }
+
+    public double? MallocFreeMiB { get; init; }
+
+    public int? Threads { get; init; }
+}
+
+/// <summary>RSS by kind, MiB: anonymous, file-backed, shared memory (the JIT's double-mapped code).</summary>
+public sealed record RssParts(double AnonMiB, double FileMiB, double ShmemMiB);
+
+/// <param name="RssRatio">RSS after the last checkpoint over RSS after the first.</param>
+public sealed record MemoryReport(string Node, int Concurrency, IReadOnlyList<MemoryRow> Rows, double RssRatio, IReadOnlyList<string> Notes);
 
 public sealed record TargetResult(string Target, string Goal, string Measured, bool? Met);

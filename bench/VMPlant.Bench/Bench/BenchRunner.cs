@@ -44,6 +44,9 @@ public static class BenchRunner
                         case Suite.Persistence:
                             report.Persistence = await PersistenceSuite.RunAsync(options, workload, root, progress);
                             break;
+                        case Suite.Memory:
+                            report.Memory = await MemorySuite.RunAsync(options, workload, root, progress);
+                            break;
                     }
                 }
                 catch (Exception e)
@@ -113,10 +116,20 @@ public static class BenchRunner
         var match = report.Matching?.Rows.FirstOrDefault(r => r is { Images: 1000, Actions: 50 });
         yield return new TargetResult("matching, 1,000 images × 50 actions", "≤ 50 µs",
             match is null ? "-" : $"{match.FindBestMicroseconds:0.0} µs", match is null ? null : match.FindBestMicroseconds <= 50);
+        var memory = report.Memory;
+        yield return new TargetResult($"RSS after {Cycles(memory?.Rows[^1].Target ?? 100_000)} vs {Cycles(memory?.Rows[0].Target ?? 1_000)} create+destroy cycles", "≤ 1.5×",
+            memory is null || !double.IsFinite(memory.RssRatio) ? "-" : $"{memory.RssRatio:0.00}×", memory is null || !double.IsFinite(memory.RssRatio) ? null : memory.RssRatio <= 1.5);
         var cache = report.Cache?.Rows.FirstOrDefault(CacheSuite.IsVmPlant);
         yield return new TargetResult("cache saving vs no cache, default grid workload", "≥ 5×",
             cache is null ? "-" : CacheSuite.Ratio(cache.VsNoCache), cache is null ? null : cache.VsNoCache >= 5);
     }
+
+    private static string Cycles(int count) => count switch
+    {
+        >= 1_000_000 when count % 1_000_000 == 0 => $"{count / 1_000_000}M",
+        >= 1_000 when count % 1_000 == 0 => $"{count / 1_000}k",
+        _ => $"{count}",
+    };
 
     private static string Ms(double? value) => value is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) + " ms" : "-";
 

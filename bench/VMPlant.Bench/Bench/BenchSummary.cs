@@ -82,9 +82,34 @@ public static class BenchSummary
             text.AppendLine().AppendLine("Shop journal (persistence id \"shop\")");
             text.AppendLine(Table(["backend", "writes", "events", "events/s"],
                 persistence.Writes.Select(r => new[] { r.Backend, r.Mode, $"{r.Events:N0}", N(r.EventsPerSecond, "0") })));
-            text.AppendLine(Table(["backend", "journal events", "snapshot", "replayed", "recovery (ms)"],
-                persistence.Recovery.Select(r => new[] { r.Backend, $"{r.Events:N0}", r.Snapshot ? "yes" : "no", $"{r.ReplayedEvents:N0}", N(r.Milliseconds, "0") })));
+            text.AppendLine(Table(["backend", "journal events", "snapshot", "replayed", "recovery (ms)", "snapshot bytes", "requests in full / remembered"],
+                persistence.Recovery.Select(r => new[]
+                {
+                    r.Backend, $"{r.Events:N0}", r.Snapshot ? "yes" : "no", $"{r.ReplayedEvents:N0}", N(r.Milliseconds, "0"),
+                    r.SnapshotBytes is { } bytes ? $"{bytes:N0}" : "", r.FullRequests is { } full ? $"{full:N0} / {r.RememberedRequests:N0}" : "",
+                })));
             foreach (var note in persistence.Notes) text.AppendLine($"  {note}");
+        }
+
+        if (report.Memory is { } memory)
+        {
+            text.AppendLine().AppendLine($"Memory after create+destroy cycles ({memory.Node}; {memory.Concurrency} in flight)");
+            text.AppendLine(Table(["cycles", "elapsed (s)", "cycles/s", "RSS (MiB)", "anon / file / shmem", "malloc used / free", "threads", "GC heap (MiB)", "GC committed (MiB)", "shop requests / remembered / VMs",
+                    "plant VMs / request ids / removed / images / learned", "snapshot KiB shop / plants", "snapshot rows", "journal rows", "db MiB"],
+                memory.Rows.Select(r => new[]
+                {
+                    $"{r.Cycles:N0}", N(r.ElapsedSeconds, "0"), N(r.CyclesPerSecond, "0"), N(r.RssMiB, "0.0"),
+                    r.RssParts is { } parts ? $"{N(parts.AnonMiB, "0")} / {N(parts.FileMiB, "0")} / {N(parts.ShmemMiB, "0")}" : "-",
+                    r.MallocInUseMiB is { } used ? $"{N(used, "0.0")} / {N(r.MallocFreeMiB ?? double.NaN, "0.0")}" : "-", r.Threads is { } t ? $"{t}" : "-",
+                    N(r.GcHeapMiB, "0.0"), N(r.GcCommittedMiB, "0.0"),
+                    $"{r.Shop.Requests:N0} / {r.Shop.Remembered:N0} / {r.Shop.Vms:N0}",
+                    $"{r.Plants.Vms:N0} / {r.Plants.RequestIds:N0} / {r.Plants.Removed:N0} / {r.Plants.Images:N0} / {r.Plants.LearnedCosts:N0}",
+                    $"{r.Snapshots.ShopBytes / 1024.0:0.0} / {r.Snapshots.PlantBytes / 1024.0:0.0}", $"{r.Snapshots.Rows:N0}", $"{r.Snapshots.JournalRows:N0}",
+                    N(r.DatabaseBytes / 1048576.0, "0.0"),
+                })));
+            text.AppendLine($"  RSS after {memory.Rows[^1].Cycles:N0} cycles / after {memory.Rows[0].Cycles:N0}: {N(memory.RssRatio, "0.00")}×" +
+                (memory.Rows[^1].Failures > 0 ? $"; {memory.Rows[^1].Failures} failed requests" : ""));
+            foreach (var note in memory.Notes) text.AppendLine($"  {note}");
         }
 
         if (report.Targets.Count > 0)

@@ -11,7 +11,7 @@ namespace VMPlant.Bench;
 /// destroys its oldest VM once it holds more than a few, so the VM population (and each plant's host) stays bounded.
 /// Records create latency (sent → answered), placement latency (sent → award decided) and destroy latency.
 /// </summary>
-public sealed class LoadDriver(IShopGateway shop, Workload workload, TraceRecorder trace, string runId)
+public sealed class LoadDriver(IShopGateway shop, Workload workload, TraceRecorder? trace, string runId)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
     private int _next;
@@ -38,6 +38,8 @@ public sealed class LoadDriver(IShopGateway shop, Workload workload, TraceRecord
         var results = new Results();
         using var ticker = new Timer(_ => tick?.Invoke(results), null, 500, 500);
         await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(() => WorkerAsync(results, keepPerWorker, limit, skip, measureFrom, until))));
+        // Each worker took one number past the limit before stopping: a later run goes on from the limit, ids contiguous.
+        _next = Math.Min(_next, limit);
         return results;
     }
 
@@ -75,7 +77,7 @@ public sealed class LoadDriver(IShopGateway shop, Workload workload, TraceRecord
                 if (measured && sentInWindow)
                 {
                     results.CreateMs.Add(TraceRecorder.Milliseconds(answered - sent));
-                    var decided = trace.At(requestId, TracePoint.AwardDecided);
+                    var decided = trace?.At(requestId, TracePoint.AwardDecided) ?? 0;
                     if (decided != 0) results.PlacementMs.Add(TraceRecorder.Milliseconds(decided - sent));
                     results.RequestIds.Add(requestId);
                 }

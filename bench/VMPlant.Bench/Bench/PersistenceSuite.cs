@@ -26,10 +26,18 @@ public static class PersistenceSuite
         var writes = new List<PersistRow>();
         var recovery = new List<RecoveryRow>();
         var notes = new List<string>();
-        var snapshotEvery = NodeConfig.Load(options.ConfigFile).GetInt("vmplant.persistence.snapshot-every");
+        var config = NodeConfig.Load(options.ConfigFile);
+        var snapshotEvery = config.GetInt("vmplant.persistence.snapshot-every");
+        var retention = SettingsReader.Shop(config).Retention;
         var tail = Math.Max(1, snapshotEvery / 2);
         notes.Add($"Recovery with a snapshot loads the latest snapshot and replays {tail} events (half of snapshot-every = {snapshotEvery}, the average tail).");
         notes.Add("Recovery is timed from creating the ShopActor to its first answer, in a fresh actor system, after a small warm-up recovery.");
+        notes.Add($"History: {EventsPerRequest} events a request (accepted, awarded, completed, VM deleted), one request a second of event time; " +
+            $"seeded {SeedChunk:N0} events a PersistAllAsync, {SeedChunksInFlight} of them in flight.");
+        var steady = SteadyState(retention);
+        notes.Add($"Retention (vmplant.shop.retention): full records for {retention.MaxAge.TotalHours:0.##} h (at most {retention.MaxRequests:N0}), " +
+            $"ids remembered for {retention.IdempotencyWindow.TotalHours:0.##} h (at most {retention.IdempotencyMaxRequests:N0}); on this history the snapshot " +
+            $"stops growing after {steady.AfterEvents:N0} events, at {steady.Full:N0} requests in full and {steady.Remembered:N0} remembered.");
 
         var backends = new List<(string Name, Func<int, Task<Backend>> Open)>
         {
@@ -66,15 +74,23 @@ public static class PersistenceSuite
                 foreach (var events in options.RecoveryEvents)
                 {
                     await using var backend = await open(backendOpen++);
-                    progress.Tick("persistence", $"{name}: writing {events:N0} events");
+                    progress.Step("persistence", $"{name}: writing {events:N0} events");
+                    var seeding = Stopwatch.StartNew();
                     await WriteJournalAsync(backend, options, workload, events, 0, tail);
-                    progress.Tick("persistence", $"{name}: recovering {events:N0} events");
+                    var seeded = seeding.Elapsed.TotalSeconds;
+                    progress.Step("persistence", $"{name}: {events:N0} events written in {seeded:0.0} s; recovering them");
                     recovery.Add(new RecoveryRow(name, events, false, events, await RecoverAsync(backend, options)));
-                    await SaveSnapshotAsync(backend, options, workload, events - tail);
+                    var snapshot = await SaveSnapshotAsync(backend, options, workload, events - tail, retention);
                     progress.Tick("persistence", $"{name}: recovering {events:N0} events from a snapshot");
-                    recovery.Add(new RecoveryRow(name, events, true, tail, await RecoverAsync(backend, options)));
+                    recovery.Add(new RecoveryRow(name, events, true, tail, await RecoverAsync(backend, options))
+                    {
+                        SnapshotBytes = snapshot.Bytes,
+                        FullRequests = snapshot.Full,
+                        RememberedRequests = snapshot.Remembered,
+                    });
                     progress.Step("persistence", $"{name}: {events:N0} events recover in {recovery[^2].Milliseconds:0} ms, " +
-                        $"{recovery[^1].Milliseconds:0} ms with a snapshot");
+                        $"{recovery[^1].Milliseconds:0} ms with a snapshot of {snapshot.Bytes:N0} bytes ({snapshot.Full:N0} requests in full, " +
+                        $"{snapshot.Remembered:N0} remembered)");
                 }
             }
             catch (Exception e) when (name == "postgresql" && e is NpgsqlException or InvalidOperationException)
@@ -164,26 +180,59 @@ public static class PersistenceSuite
             events, seconds, events / seconds);
     }
 
-    /// <summary>Writes <paramref name="events"/> shop events (in batches of 500) under the shop's persistence id.</summary>
+    /// <summary>Events a request of <see cref="ShopEvents"/> journals.</summary>
+    private const int EventsPerRequest = 4;
+
+    private const int SeedChunk = 2_000;
+
+    private const int SeedChunksInFlight = 4;
+
+    /// <summary>
+    /// What the shop keeps of <see cref="ShopEvents"/>' history (a request a second) once the retention windows are full,
+    /// and after how many events they are: requests in full, then ids remembered in short.
+    /// </summary>
+    public static (long Full, long Remembered, long AfterEvents) SteadyState(ShopRetention retention)
+    {
+        var full = (long)Math.Min(retention.MaxRequests, retention.MaxAge.TotalSeconds);
+        var remembered = (long)Math.Min(retention.IdempotencyMaxRequests, Math.Max(0, retention.IdempotencyWindow.TotalSeconds - full));
+        return (full, remembered, EventsPerRequest * (full + remembered));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="events"/> shop events under the shop's persistence id: big PersistAllAsync batches, a few in
+    /// flight, so the journal writes them in large groups (a million events in about a minute on SQLite).
+    /// </summary>
     private static async Task WriteJournalAsync(Backend backend, BenchOptions options, Workload workload, int events, int from, int tail)
     {
         using var system = backend.StartSystem(options);
         var writer = system.ActorOf(JournalWriter.Props(), "writer");
-        foreach (var chunk in ShopEvents(workload, from).Take(events).Chunk(500))
-            await writer.Ask<JournalWriter.Done>(new JournalWriter.Write([.. chunk]), TimeSpan.FromMinutes(5));
+        var inFlight = new Queue<Task>();
+        foreach (var chunk in ShopEvents(workload, from).Take(events).Chunk(SeedChunk))
+        {
+            if (inFlight.Count == SeedChunksInFlight) await inFlight.Dequeue();
+            inFlight.Enqueue(writer.Ask<JournalWriter.Done>(new JournalWriter.Write([.. chunk], Pipelined: true), TimeSpan.FromMinutes(5)));
+        }
+        await Task.WhenAll(inFlight);
         await system.Terminate();
     }
 
-    /// <summary>Saves the shop state after the first <paramref name="sequenceNr"/> events as a snapshot at that sequence number.</summary>
-    private static async Task SaveSnapshotAsync(Backend backend, BenchOptions options, Workload workload, int sequenceNr)
+    /// <summary>
+    /// Saves the shop state after the first <paramref name="sequenceNr"/> events, kept by the configured retention as the
+    /// shop keeps it, as a snapshot at that sequence number; returns its serialized size and what it holds.
+    /// </summary>
+    private static async Task<(long Bytes, int Full, int Remembered)> SaveSnapshotAsync(Backend backend, BenchOptions options, Workload workload, int sequenceNr,
+        ShopRetention retention)
     {
-        var state = ShopEvents(workload, 0).Take(sequenceNr).Aggregate(ShopState.Empty, (s, e) => s.Apply(e));
+        var state = ShopEvents(workload, 0).Take(sequenceNr).Aggregate(ShopState.Empty with { Retention = retention }, (s, e) => s.Apply(e));
+        var snapshot = ShopSnapshot.Of(state);
         using var system = backend.StartSystem(options);
+        var bytes = system.Serialization.FindSerializerFor(snapshot).ToBinary(snapshot).LongLength;
         var store = Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null);
-        var answer = await store.Ask<object>(new SaveSnapshot(new SnapshotMetadata(ShopSettings.PersistenceId, sequenceNr, DateTime.UtcNow), ShopSnapshot.Of(state)),
+        var answer = await store.Ask<object>(new SaveSnapshot(new SnapshotMetadata(ShopSettings.PersistenceId, sequenceNr, DateTime.UtcNow), snapshot),
             TimeSpan.FromMinutes(2));
         await system.Terminate();
         if (answer is SaveSnapshotFailure failure) throw new InvalidOperationException($"snapshot failed: {failure.Cause.Message}", failure.Cause);
+        return (bytes, snapshot.Requests.Length, snapshot.Remembered?.Length ?? 0);
     }
 
     /// <summary>Milliseconds from starting the real shop actor to its first answer (it answers only once recovered).</summary>
@@ -231,7 +280,9 @@ public static class PersistenceSuite
     /// <summary>Journals what it is told under the shop's persistence id (it never recovers anything: each backend is fresh).</summary>
     private sealed class JournalWriter : ReceivePersistentActor
     {
-        public sealed record Write(ImmutableArray<IVmPlantEvent> Events);
+        /// <param name="Pipelined">PersistAllAsync (the next batch is taken while this one is written, and the journal groups them)
+        /// instead of PersistAll (one batch at a time, as the throughput rows measure).</param>
+        public sealed record Write(ImmutableArray<IVmPlantEvent> Events, bool Pipelined = false);
 
         public sealed record Done;
 
@@ -244,10 +295,12 @@ public static class PersistenceSuite
             {
                 var replyTo = Sender;
                 var remaining = write.Events.Length;
-                PersistAll(write.Events, _ =>
+                void Written(IVmPlantEvent _)
                 {
                     if (--remaining == 0) replyTo.Tell(DoneInstance);
-                });
+                }
+                if (write.Pipelined) PersistAllAsync(write.Events, Written);
+                else PersistAll(write.Events, Written);
             });
         }
 
