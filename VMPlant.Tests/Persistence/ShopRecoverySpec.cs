@@ -71,18 +71,7 @@ public sealed class ShopRecoverySpec(ITestOutputHelper output) : TestKit(TestCon
         var shop = Sys.ActorOf(ShopActor.Props(Settings), "shop-1");
         shop.Tell(new RegisterPlant("a", plant.Ref));
         var created = new List<VmCreated>();
-        for (var i = 0; i < 6; i++)
-        {
-            var spec = SpecBuilder.MpiSolver($"vm{i}");
-            shop.Tell(new CreateVm($"req-{i}", spec));
-            var bid = plant.ExpectMsg<RequestBid>();
-            plant.Reply(new Bid(bid.RequestId, new BidSummary("a", 1, "base", 0, 3, new Resources(8, 8192, 80))));
-            var award = plant.ExpectMsg<Award>();
-            plant.Reply(new AwardAccepted(award.RequestId, "a"));
-            var vm = new VmInfo(award.VmId, spec.Name, "a", VmState.Running, spec.Resources, "base", [], DateTimeOffset.UtcNow);
-            shop.Tell(new VmReady(award.RequestId, vm, new CreateReport("a", "base", [], [], 1, 1, [], [])), plant.Ref);
-            created.Add(ExpectMsg<VmCreated>());
-        }
+        for (var i = 0; i < 6; i++) created.Add(ProbePlant.Create(this, shop, plant, $"req-{i}", SpecBuilder.MpiSolver($"vm{i}")));
         Watch(shop);
         shop.Tell(StopShop.Instance);
         ExpectTerminated(shop);

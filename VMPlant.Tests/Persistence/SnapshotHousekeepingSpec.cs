@@ -19,18 +19,7 @@ public sealed class SnapshotHousekeepingSpec(ITestOutputHelper output) : TestKit
         var shop = Sys.ActorOf(ShopActor.Props(TestShopSettings.Fast with { SnapshotEvery = 4 }), "shop");
         shop.Tell(new RegisterPlant("a", plant.Ref));
         // Three events a create (accepted, awarded, completed): 18 events at snapshot-every 4, four snapshots.
-        for (var i = 0; i < 6; i++)
-        {
-            var spec = SpecBuilder.MpiSolver($"vm{i}");
-            shop.Tell(new CreateVm($"req-{i}", spec));
-            var bid = plant.ExpectMsg<RequestBid>();
-            plant.Reply(new Bid(bid.RequestId, new BidSummary("a", 1, "base", 0, 3, new Resources(8, 8192, 80))));
-            var award = plant.ExpectMsg<Award>();
-            plant.Reply(new AwardAccepted(award.RequestId, "a"));
-            var vm = new VmInfo(award.VmId, spec.Name, "a", VmState.Running, spec.Resources, "base", [], DateTimeOffset.UtcNow);
-            shop.Tell(new VmReady(award.RequestId, vm, new CreateReport("a", "base", [], [], 1, 1, [], [])), plant.Ref);
-            ExpectMsg<VmCreated>();
-        }
+        for (var i = 0; i < 6; i++) ProbePlant.Create(this, shop, plant, $"req-{i}", SpecBuilder.MpiSolver($"vm{i}"));
 
         var store = Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor(null);
         AwaitAssert(() =>
