@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using VMPlant.Bench.Chaos;
 using VMPlant.Tests.Support;
@@ -46,7 +45,7 @@ public sealed class SeedRestartSpec(ITestOutputHelper output) : IDisposable
         await first.KillAsync();
         Assert.True(await Eventually(() => second.ShopMarks.Any(mark => mark.Started)), "shop-2 did not take the shop over");
 
-        Signal("STOP", second.Pid);
+        await second.SignalAsync("STOP");
         try
         {
             await using var restarted = Start("shop-1-again", ports.First);
@@ -55,7 +54,7 @@ public sealed class SeedRestartSpec(ITestOutputHelper output) : IDisposable
             await Task.Delay(joinStarted + Silence - DateTime.UtcNow is { Ticks: > 0 } left ? left : TimeSpan.Zero);
             Assert.False(FoundedItself(restarted), "shop-1 founded a cluster of its own while shop-2 was silent");
 
-            Signal("CONT", second.Pid);
+            await second.SignalAsync("CONT");
             Assert.True(await Eventually(() => JoinedVia(restarted, ports.Second) || FoundedItself(restarted)), "shop-1 joined nothing");
             Assert.False(FoundedItself(restarted), "shop-1 founded a cluster of its own");
             Assert.True(JoinedVia(restarted, ports.Second));
@@ -63,7 +62,7 @@ public sealed class SeedRestartSpec(ITestOutputHelper output) : IDisposable
         }
         finally
         {
-            Signal("CONT", second.Pid);
+            await second.SignalAsync("CONT");
         }
     }
 
@@ -90,12 +89,6 @@ public sealed class SeedRestartSpec(ITestOutputHelper output) : IDisposable
             await Task.Delay(200);
         }
         return true;
-    }
-
-    private static void Signal(string signal, int pid)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
-        kill?.WaitForExit();
     }
 
     private void Echo(string line)

@@ -1,21 +1,13 @@
 using Akka.Configuration;
 using VMPlant.Host.Configuration;
-using VMPlant.Tests.Support;
 using Xunit;
 
 namespace VMPlant.Tests.Host.Configuration;
 
 /// <summary>vmplant.node.seed-nodes and founding-wait: which node may found a cluster, and bad addresses refused.</summary>
-public sealed class SeedNodeSettingsSpec : IDisposable
+public sealed class SeedNodeSettingsSpec
 {
-    private readonly TempDirectory _dir = new("vmplant-seeds");
-
-    private NodeSettings Read(string text)
-    {
-        var path = Path.Combine(_dir.Path, "node.conf");
-        File.WriteAllText(path, text);
-        return SettingsReader.Node(NodeConfig.Load(path));
-    }
+    private static NodeSettings Read(string text) => SettingsReader.Node(NodeConfig.Load(overrides: [text]));
 
     [Theory]
     [InlineData("shop-1", 4053, true)]
@@ -49,6 +41,4 @@ public sealed class SeedNodeSettingsSpec : IDisposable
         var problem = Assert.Throws<ConfigurationException>(() => Read($"vmplant.node.{line}"));
         Assert.Contains(error, problem.Message);
     }
-
-    public void Dispose() => _dir.Dispose();
 }

@@ -152,10 +152,13 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, returning at once: the node then leaves the cluster gracefully (handing the singleton over) and exits.</summary>
-    public async Task SignalTerminateAsync()
+    public Task SignalTerminateAsync() => SignalAsync("TERM");
+
+    /// <summary>Sends a signal by name (TERM; STOP and CONT freeze and thaw the node), unless the node has exited.</summary>
+    public async Task SignalAsync(string signal)
     {
         if (_process.HasExited) return;
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString()]);
         if (kill is not null) await kill.WaitForExitAsync();
     }
 
