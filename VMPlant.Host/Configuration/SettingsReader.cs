@@ -27,6 +27,7 @@ public static class SettingsReader
         {
             FoundingWait = Setting.TimeSpan(node, "founding-wait") is { Ticks: > 0 } wait ? wait
                 : throw new ConfigurationException("vmplant.node.founding-wait: expected a positive duration such as 60s"),
+            DownRefusingMembers = Setting.Boolean(node, "down-refusing-members", fallback: true),
         };
     }
 
@@ -201,6 +202,9 @@ public sealed record NodeSettings(string Hostname, int Port, ImmutableArray<stri
 
     /// <summary>How long this node, when it is the first of several seeds, waits for another seed before founding a cluster.</summary>
     public TimeSpan FoundingWait { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Whether this node downs members whose cluster port refuses connections (<see cref="RefusingMemberDowner"/>).</summary>
+    public bool DownRefusingMembers { get; init; } = true;
 
     /// <summary>
     /// True when this node heads a seed list naming other nodes too: the node Akka lets found a new cluster when the

@@ -92,6 +92,7 @@ public sealed class VmPlantNode : IAsyncDisposable
         if (settings.SeedNodes.IsEmpty) cluster.Join(cluster.SelfAddress);
         else cluster.JoinSeedNodes(settings.SeedNodes.Select(seed => Address.Parse(TransportSecurity.WithProtocol(seed, config))));
 
+        if (settings.DownRefusingMembers) system.ActorOf(RefusingMemberDowner.Props(), "refusing-member-downer");
         var kept = new List<NodeKeeper.Service>();
         if (settings.IsShop)
         {
