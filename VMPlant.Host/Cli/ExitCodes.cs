@@ -11,4 +11,6 @@ public static class ExitCodes
     public const int Unreachable = 3;
     /// <summary>The request was sent but not answered in time: its outcome is unknown (the error names the request id to ask again with).</summary>
     public const int NoAnswer = 4;
+    /// <summary>`serve`: the node was removed from the cluster (downed, or stranded without a shop); starting it again rejoins.</summary>
+    public const int Removed = 5;
 }

@@ -53,9 +53,13 @@ public static class ServeCommand
             Console.WriteLine("press Ctrl-C to stop");
             // Ctrl-C or SIGTERM cancels the delay; then the node leaves gracefully.
             await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellation), node.System.WhenTerminated);
+            var removed = !cancellation.IsCancellationRequested;
             Console.WriteLine("leaving the cluster…");
             await node.DisposeAsync();
-            return ExitCodes.Ok;
+            if (!removed) return ExitCodes.Ok;
+            // Downed by the others (or by itself, stranded without a shop): an Akka node cannot join again in-process.
+            await Console.Error.WriteLineAsync($"error: this node ({address}) was removed from the cluster; start it again to rejoin");
+            return ExitCodes.Removed;
         });
         return serve;
     }

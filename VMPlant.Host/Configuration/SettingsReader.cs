@@ -28,8 +28,15 @@ public static class SettingsReader
             FoundingWait = Setting.TimeSpan(node, "founding-wait") is { Ticks: > 0 } wait ? wait
                 : throw new ConfigurationException("vmplant.node.founding-wait: expected a positive duration such as 60s"),
             DownRefusingMembers = Setting.Boolean(node, "down-refusing-members", fallback: true),
+            IslandTimeout = IslandTimeout(node),
         };
     }
+
+    /// <summary>Null when off.</summary>
+    private static TimeSpan? IslandTimeout(Config node) =>
+        Setting.String(node, "island-timeout") is "off" ? null
+        : Setting.TimeSpan(node, "island-timeout") is { Ticks: > 0 } timeout ? timeout
+        : throw new ConfigurationException("vmplant.node.island-timeout: expected off or a positive duration such as 120s");
 
     private static ImmutableArray<string> SeedNodes(Config node) =>
         Setting.StringList(node, "seed-nodes").Select(seed =>
@@ -205,6 +212,12 @@ public sealed record NodeSettings(string Hostname, int Port, ImmutableArray<stri
 
     /// <summary>Whether this node downs members whose cluster port refuses connections (<see cref="RefusingMemberDowner"/>).</summary>
     public bool DownRefusingMembers { get; init; } = true;
+
+    /// <summary>How long a plant-only member of a seeded cluster may go without a shop node before it leaves (<see cref="IslandGuard"/>); null: never.</summary>
+    public TimeSpan? IslandTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Only a node that cannot run the shop itself and joined through seeds can be stranded without one.</summary>
+    public bool GuardsAgainstIslands => IslandTimeout is not null && !IsShop && !SeedNodes.IsEmpty;
 
     /// <summary>
     /// True when this node heads a seed list naming other nodes too: the node Akka lets found a new cluster when the

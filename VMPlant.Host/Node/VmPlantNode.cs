@@ -93,6 +93,7 @@ public sealed class VmPlantNode : IAsyncDisposable
         else cluster.JoinSeedNodes(settings.SeedNodes.Select(seed => Address.Parse(TransportSecurity.WithProtocol(seed, config))));
 
         if (settings.DownRefusingMembers) system.ActorOf(RefusingMemberDowner.Props(), "refusing-member-downer");
+        if (settings.GuardsAgainstIslands) system.ActorOf(IslandGuard.Props("shop", settings.IslandTimeout!.Value), "island-guard");
         var kept = new List<NodeKeeper.Service>();
         if (settings.IsShop)
         {

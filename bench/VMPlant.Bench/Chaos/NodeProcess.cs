@@ -63,6 +63,9 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>When the process ended (UTC), or null while it runs.</summary>
     public DateTime? ExitedAt => _process.HasExited ? _process.ExitTime.ToUniversalTime() : null;
 
+    /// <summary>The process's exit code once it has exited.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>Shop singleton start (true) / stop (false) markers this process logged, with the time it logged them (UTC).</summary>
     public IReadOnlyList<(DateTime At, bool Started)> ShopMarks
     {
