@@ -6,7 +6,7 @@ namespace VMPlant.Bench.Chaos;
 /// <summary>
 /// Where a failover's time goes, read from the surviving nodes' logs (Akka's cluster and singleton lines and the
 /// shop's own): the first time after the fault that any node logged each step. The drill puts them on its timeline
-/// so that a slow failover shows which step was slow (detection, the split brain resolver, removal, the singleton's
+/// so that a slow failover shows which step was slow (detection by refusal or by silence, the split brain resolver, removal, the singleton's
 /// removal margin, the shop's recovery, plants re-registering).
 /// </summary>
 public static partial class FailoverPhases
@@ -14,6 +14,7 @@ public static partial class FailoverPhases
     /// <summary>Each step: its name on the timeline and the log text that marks it.</summary>
     public static readonly IReadOnlyList<(string Step, string Marker)> Steps =
     [
+        ("process death detected: its port refuses connections; downed at once", "refuses connections on its cluster port: its process is gone"),
         ("failure detected: the node is marked unreachable", "Marking node(s) as UNREACHABLE"),
         ("split brain resolver decided to down it (after stable-after)", "SBR took decision"),
         ("leader removed the downed node", "Leader is removing unreachable node"),
