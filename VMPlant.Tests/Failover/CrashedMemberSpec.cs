@@ -34,45 +34,31 @@ public sealed class CrashedMemberSpec(ITestOutputHelper output) : IDisposable
             ["VMPLANT_SHOP_PERSISTENCE_PROVIDER"] = "SQLite.MS",
         };
         NodeProcess Start(string name, int port) => NodeProcess.Start(name, "127.0.0.1", port, ["shop"], Path.Combine(_data.Path, name),
-            config, env, echo: line => Echo($"[{name}] {line}"));
+            config, env, echo: line => output.Echo($"[{name}] {line}"));
 
         await using var oldest = Start("shop-1", ports[0]);
         await oldest.WaitListeningAsync(Patience);
-        Assert.True(await Eventually(() => oldest.ShopMarks.Any(mark => mark.Started)), "shop-1 did not start the shop");
+        Assert.True(await NodeProcessWaits.Eventually(() => oldest.ShopMarks.Any(mark => mark.Started), Patience), "shop-1 did not start the shop");
         await using var second = Start("shop-2", ports[1]);
         await using var third = Start("shop-3", ports[2]);
         foreach (var node in new[] { second, third })
         {
             await node.WaitListeningAsync(Patience);
-            Assert.True(await Eventually(() => node.LogLines().Any(l => l.Contains("state change [Start -> Younger]", StringComparison.Ordinal))),
+            Assert.True(await NodeProcessWaits.Eventually(() => node.LogLines().Any(l => l.Contains("state change [Start -> Younger]", StringComparison.Ordinal)), Patience),
                 $"{node.Name} did not join as a younger shop node");
         }
 
         await oldest.KillAsync();
 
         NodeProcess[] survivors = [second, third];
-        Assert.True(await Eventually(() => survivors.Any(node => node.ShopMarks.Any(mark => mark.Started))), "no other node took the shop over");
+        Assert.True(await NodeProcessWaits.Eventually(() => survivors.Any(node => node.ShopMarks.Any(mark => mark.Started)), Patience), "no other node took the shop over");
         Assert.Single(survivors, node => node.ShopMarks.Any(mark => mark.Started));
         var logs = survivors.SelectMany(node => node.LogLines()).ToList();
         Assert.Contains(logs, line => line.Contains($"@127.0.0.1:{ports[0]}", StringComparison.Ordinal) && line.Contains("refuses connections on its cluster port: its process is gone", StringComparison.Ordinal));
         Assert.DoesNotContain(logs, line => line.Contains("SBR took decision", StringComparison.Ordinal) && line.Contains("is downing [akka", StringComparison.Ordinal));
     }
 
-    private static async Task<bool> Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(200);
-        }
-        return true;
-    }
 
-    private void Echo(string line)
-    {
-        try { output.WriteLine(line); } catch (InvalidOperationException) { /* the test has ended */ }
-    }
 
     public void Dispose() => _data.Dispose();
 }

@@ -30,13 +30,13 @@ public sealed class IslandGuardSpec(ITestOutputHelper output) : IDisposable
             """);
         var env = new Dictionary<string, string> { ["VMPLANT_SEED_NODES"] = $"akka.tcp://vmplant@127.0.0.1:{high}" };
         NodeProcess Start(string name, int port, string role) => NodeProcess.Start(name, "127.0.0.1", port, [role], Path.Combine(_data.Path, name),
-            config, env, echo: line => Echo($"[{name}] {line}"));
+            config, env, echo: line => output.Echo($"[{name}] {line}"));
 
         await using var shop = Start("shop", high, "shop");
         await shop.WaitListeningAsync(Patience);
         await using var plant = Start("plant", low, "plant");
         await plant.WaitListeningAsync(Patience);
-        Assert.True(await Eventually(() => shop.LogLines().Any(l => l.Contains("registered (", StringComparison.Ordinal))), "the plant never registered with the shop");
+        Assert.True(await NodeProcessWaits.Eventually(() => shop.LogLines().Any(l => l.Contains("registered (", StringComparison.Ordinal)), Patience), "the plant never registered with the shop");
 
         await shop.KillAsync();
 
@@ -56,21 +56,7 @@ public sealed class IslandGuardSpec(ITestOutputHelper output) : IDisposable
         Assert.Equal(stranded, IslandGuard.IsStranded(selfUp, shopReachable, now.AddSeconds(-secondsWithoutShop), now, TimeSpan.FromSeconds(120)));
     }
 
-    private static async Task<bool> Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(200);
-        }
-        return true;
-    }
 
-    private void Echo(string line)
-    {
-        try { output.WriteLine(line); } catch (InvalidOperationException) { /* the test has ended */ }
-    }
 
     public void Dispose() => _data.Dispose();
 }

@@ -32,18 +32,18 @@ public sealed class SeedRestartSpec(ITestOutputHelper output) : IDisposable
             ["VMPLANT_SHOP_PERSISTENCE_PROVIDER"] = "SQLite.MS",
         };
         NodeProcess Start(string name, int port) => NodeProcess.Start(name, "127.0.0.1", port, ["shop"], Path.Combine(_data.Path, name),
-            configFile: null, env, echo: line => Echo($"[{name}] {line}"));
+            configFile: null, env, echo: line => output.Echo($"[{name}] {line}"));
 
         await using var first = Start("shop-1", ports.First);
         await using var second = Start("shop-2", ports.Second);
         await first.WaitListeningAsync(Patience);
         await second.WaitListeningAsync(Patience);
         // Up, not just welcomed (its singleton manager starts on its own MemberUp): a joining node cannot take over.
-        Assert.True(await Eventually(() => JoinedVia(second, ports.First) && second.LogLines().Any(l => l.Contains("state change [Start -> Younger]", StringComparison.Ordinal))),
+        Assert.True(await NodeProcessWaits.Eventually(() => JoinedVia(second, ports.First) && second.LogLines().Any(l => l.Contains("state change [Start -> Younger]", StringComparison.Ordinal)), Patience),
             "shop-2 did not join shop-1's cluster");
 
         await first.KillAsync();
-        Assert.True(await Eventually(() => second.ShopMarks.Any(mark => mark.Started)), "shop-2 did not take the shop over");
+        Assert.True(await NodeProcessWaits.Eventually(() => second.ShopMarks.Any(mark => mark.Started), Patience), "shop-2 did not take the shop over");
 
         await second.SignalAsync("STOP");
         try
@@ -55,7 +55,7 @@ public sealed class SeedRestartSpec(ITestOutputHelper output) : IDisposable
             Assert.False(FoundedItself(restarted), "shop-1 founded a cluster of its own while shop-2 was silent");
 
             await second.SignalAsync("CONT");
-            Assert.True(await Eventually(() => JoinedVia(restarted, ports.Second) || FoundedItself(restarted)), "shop-1 joined nothing");
+            Assert.True(await NodeProcessWaits.Eventually(() => JoinedVia(restarted, ports.Second) || FoundedItself(restarted), Patience), "shop-1 joined nothing");
             Assert.False(FoundedItself(restarted), "shop-1 founded a cluster of its own");
             Assert.True(JoinedVia(restarted, ports.Second));
             Assert.DoesNotContain(restarted.ShopMarks, mark => mark.Started);
@@ -80,21 +80,7 @@ public sealed class SeedRestartSpec(ITestOutputHelper output) : IDisposable
         return DateTime.ParseExact(stamp, "MM/dd/yyyy HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
     }
 
-    private static async Task<bool> Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(200);
-        }
-        return true;
-    }
 
-    private void Echo(string line)
-    {
-        try { output.WriteLine(line); } catch (InvalidOperationException) { /* the test has ended */ }
-    }
 
     public void Dispose() => _data.Dispose();
 }

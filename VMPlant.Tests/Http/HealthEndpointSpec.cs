@@ -25,7 +25,7 @@ public sealed class HealthEndpointSpec(ITestOutputHelper output) : IDisposable
         var seed = $"akka.tcp://vmplant@127.0.0.1:{seedPort}";
         await using var plantNode = NodeProcess.Start("plant-node", "127.0.0.1", FreePort.Next(), ["plant"], Path.Combine(_data.Path, "plant-node"),
             configFile: null, new Dictionary<string, string> { ["VMPLANT_SEED_NODES"] = seed, ["VMPLANT_PLANTS"] = "p1" },
-            echo: line => Echo($"[plant-node] {line}"));
+            echo: line => output.Echo($"[plant-node] {line}"));
         await plantNode.WaitListeningAsync(Patience);
         using var plantHttp = new HttpProbe(plantNode.HttpUrl ?? throw new InvalidOperationException("the node printed no HTTP URL"));
 
@@ -37,7 +37,7 @@ public sealed class HealthEndpointSpec(ITestOutputHelper output) : IDisposable
 
         await using var shopNode = NodeProcess.Start("shop-node", "127.0.0.1", seedPort, ["shop"], Path.Combine(_data.Path, "shop-node"),
             configFile: null, new Dictionary<string, string> { ["VMPLANT_SEED_NODES"] = seed },
-            echo: line => Echo($"[shop-node] {line}"));
+            echo: line => output.Echo($"[shop-node] {line}"));
         await shopNode.WaitListeningAsync(Patience);
         using var shopHttp = new HttpProbe(shopNode.HttpUrl!);
 
@@ -71,17 +71,6 @@ public sealed class HealthEndpointSpec(ITestOutputHelper output) : IDisposable
     private static JsonElement Check(JsonElement report, string name) =>
         report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
 
-    private void Echo(string line)
-    {
-        try
-        {
-            output.WriteLine(line);
-        }
-        catch (InvalidOperationException)
-        {
-            // The test already finished.
-        }
-    }
 
     public void Dispose() => _data.Dispose();
 }

@@ -152,8 +152,8 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
         using var deadline = new CancellationTokenSource(Patience);
         await client.WaitForExitAsync(deadline.Token);
         var text = await stdout;
-        Echo(text);
-        Echo(await stderr);
+        output.Echo(text);
+        output.Echo(await stderr);
         Assert.Equal(0, client.ExitCode);
         Assert.Contains("destroyed ", text);
     }
@@ -209,7 +209,7 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
     {
         var dataDir = Path.Combine(_data.Path, name);
         var node = NodeProcess.Start(name, "127.0.0.1", FreePort.Next(), roles: null, dataDir, configFile: null, environment,
-            logFile: Path.Combine(_data.Path, name + ".log"), echo: line => Echo($"[{name}] {line}"));
+            logFile: Path.Combine(_data.Path, name + ".log"), echo: line => output.Echo($"[{name}] {line}"));
         try
         {
             await node.WaitListeningAsync(Patience);
@@ -248,17 +248,6 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain(node.LogLines(), l => l.Contains(intruder.ToString(), StringComparison.Ordinal)
                                                    && l.Contains("JOINING", StringComparison.OrdinalIgnoreCase));
 
-    private void Echo(string line)
-    {
-        try
-        {
-            output.WriteLine(line);
-        }
-        catch (InvalidOperationException)
-        {
-            // The test already finished.
-        }
-    }
 
     public void Dispose() => _data.Dispose();
 }
