@@ -46,6 +46,9 @@ public sealed class EdgeNode
             ImmutableHashSet.Create(PeerCertificates.ClientRole, PeerCertificates.OperatorRole));
         var cluster = Cluster.Get(system);
         cluster.Join(cluster.SelfAddress);
+        // The receptionist exists before the node says it listens: created lazily by the gate's keeper, a client that
+        // came at once (under load) was told there is no receptionist at /system/receptionist.
+        ClusterClientReceptionist.Get(system);
         var tls = TlsSettings.Read(nodeConfig);
         var verifier = new ClientVerifier(tls.Enabled ? tls.Load().Authority : null, edge.GetTimeSpan("signature-max-age", TimeSpan.FromMinutes(10)));
         var timeout = edge.GetTimeSpan("request-timeout", TimeSpan.FromSeconds(60));
