@@ -462,23 +462,24 @@ public sealed partial class ChaosRunner : IAsyncDisposable
     /// <summary>Sends creates one lane at a time and kills the plant node that is building the first one.</summary>
     private async Task KillPlantMidCreateAsync()
     {
-        var before = Assert<PlantList>(await _client!.AskAsync(ListPlants.Instance)).Plants.ToDictionary(p => p.Plant, p => p.Vms);
+        // The plant's own log says when a build starts. Asking the shop for plant status instead (a VM count going up)
+        // came back too late on a busy machine: status answers queue behind journal writes, and an 8 s build had ended.
+        var buildsBefore = PlantNodes.ToDictionary(n => n.Name, BuildsStarted);
         var inFlight = Enumerable.Range(0, _options.Lanes).Select(_ => SendAsync(NextRequest())).ToList();
         _report.Mark($"sent {_options.Lanes} create requests");
-        string? victim = null;
+        NodeProcess? node = null;
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (victim is null && DateTime.UtcNow < deadline)
+        while (node is null && DateTime.UtcNow < deadline)
         {
-            if (await TryAskAsync(ListPlants.Instance, TimeSpan.FromSeconds(5)) is PlantList list)
-                victim = list.Plants.FirstOrDefault(p => p.Vms > before.GetValueOrDefault(p.Plant))?.Plant;
-            if (victim is null) await Task.Delay(100);
+            node = PlantNodes.FirstOrDefault(n => BuildsStarted(n) > buildsBefore[n.Name]);
+            if (node is null) await Task.Delay(50);
         }
-        if (victim is null)
+        if (node is null)
         {
             _report.Problems.Add("no plant started building within 30 s");
             return;
         }
-        var node = PlantNodes.Single(n => n.Name == "plant-" + victim[1..]);
+        var victim = "p" + node.Name["plant-".Length..];
         await Step($"SIGKILL {node.Name} (plant {victim}) while it builds", node.KillAsync);
         var faultAt = _report.Now;
         await Task.WhenAll(inFlight);
@@ -491,6 +492,9 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             _report.Mark(last, "every in-flight request answered (re-bid on the surviving plants)");
         }
     }
+
+    /// <summary>How many builds the plant node has logged starting ("Plant p1: building vm for request …").</summary>
+    private static int BuildsStarted(NodeProcess node) => node.LogLines().Count(line => line.Contains(": building ", StringComparison.Ordinal));
 
     private async Task SendAsync(CreateVm request)
     {
