@@ -136,7 +136,7 @@ public static class NodeConfig
         var defaults = SqlPersistence.DefaultConfiguration;
         var query = ConfigurationFactory.ParseString(string.Join("\n",
                 Set("write-plugin", ShopJournalPlugin), Set("plugin-id", ShopReadJournal), "refresh-interval = 250ms",
-                "journal-sequence-retrieval.query-delay = 100ms"))
+                "journal-sequence-retrieval.query-delay = 100ms", "journal-sequence-retrieval.ask-timeout = 10s"))
             .WithFallback(settings);
         return config
             .WithFallback(At(journal.WithFallback(defaults.GetConfig("akka.persistence.journal.sql")), ShopJournalPlugin))

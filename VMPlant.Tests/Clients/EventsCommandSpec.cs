@@ -41,6 +41,7 @@ public sealed class EventsCommandSpec(ITestOutputHelper output) : IDisposable
         var lines = new ConcurrentQueue<string>();
         using var follow = Start(["events", "--follow", "--json", "--data-dir", dataDir]);
         follow.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) lines.Enqueue(line); };
+        follow.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) output.Echo($"[events --follow, stderr] {line}"); };
         follow.BeginOutputReadLine();
         follow.BeginErrorReadLine();
         await WaitUntil(() => Task.FromResult(lines.Any(l => l.Contains(firstRequest))), "the journal's past in follow mode");
