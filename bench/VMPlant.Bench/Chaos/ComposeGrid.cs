@@ -92,7 +92,24 @@ public sealed class ComposeGrid(string project, IReadOnlyList<string> composeFil
 
     public async Task StartAsync(string service) => await RunAsync("docker", ["start", await ContainerAsync(service)]);
 
-    public async Task PauseAsync(string service) => await RunAsync("docker", ["pause", await ContainerAsync(service)]);
+    public async Task PauseAsync(string service)
+    {
+        var container = await ContainerAsync(service);
+        // The kernel's cgroup freezer gives up when a task will not stop in time ("unable to freeze"), which a saturated
+        // machine sometimes causes; the container is left running, so asking again is safe.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunAsync("docker", ["pause", container]);
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 5 && e.Message.Contains("unable to freeze", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
 
     public async Task UnpauseAsync(string service) => await RunAsync("docker", ["unpause", await ContainerAsync(service)]);
 
