@@ -19,6 +19,9 @@ public sealed class RefusingMemberDowner : ReceiveActor
 {
     private sealed record Probed(Member Member, SocketError? Error);
 
+    /// <summary>What the log says when this node downs a member on a refusal (the chaos drills' timelines look for it).</summary>
+    public const string ProcessGone = "refuses connections on its cluster port: its process is gone";
+
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -30,7 +33,6 @@ public sealed class RefusingMemberDowner : ReceiveActor
         Receive<DisassociatedEvent>(lost => Suspect(lost.RemoteAddress));
         Receive<AssociationErrorEvent>(failed => Suspect(failed.RemoteAddress));
         Receive<ClusterEvent.UnreachableMember>(unreachable => Suspect(unreachable.Member.Address));
-        Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<Probed>(OnProbed);
     }
 
@@ -96,7 +98,7 @@ public sealed class RefusingMemberDowner : ReceiveActor
                 member.Address, reachableOthers, counted.Count);
             return;
         }
-        _log.Warning("Member {Member} (roles [{Roles}]) refuses connections on its cluster port: its process is gone; downing it", member.Address, string.Join(", ", member.Roles));
+        _log.Warning("Member {Member} (roles [{Roles}]) " + ProcessGone + "; downing it", member.Address, string.Join(", ", member.Roles));
         _cluster.Down(member.Address);
         // The leader removes a downed member only once it is unreachable too, which the failure detector would say only
         // after its acceptable pause. That incarnation (address and uid) can never answer again: quarantining it marks

@@ -1,4 +1,5 @@
 using VMPlant.Bench.Chaos;
+using VMPlant.Host.Node;
 using VMPlant.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -54,7 +55,7 @@ public sealed class CrashedMemberSpec(ITestOutputHelper output) : IDisposable
         Assert.True(await NodeProcessWaits.Eventually(() => survivors.Any(node => node.ShopMarks.Any(mark => mark.Started)), Patience), "no other node took the shop over");
         Assert.Single(survivors, node => node.ShopMarks.Any(mark => mark.Started));
         var logs = survivors.SelectMany(node => node.LogLines()).ToList();
-        Assert.Contains(logs, line => line.Contains($"@127.0.0.1:{ports[0]}", StringComparison.Ordinal) && line.Contains("refuses connections on its cluster port: its process is gone", StringComparison.Ordinal));
+        Assert.Contains(logs, line => line.Contains($"@127.0.0.1:{ports[0]}", StringComparison.Ordinal) && line.Contains(RefusingMemberDowner.ProcessGone, StringComparison.Ordinal));
         Assert.DoesNotContain(logs, line => line.Contains("SBR took decision", StringComparison.Ordinal) && line.Contains("is downing [akka", StringComparison.Ordinal));
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using VMPlant.Host.Node;
 
 namespace VMPlant.Bench.Chaos;
 
@@ -14,7 +15,7 @@ public static partial class FailoverPhases
     /// <summary>Each step: its name on the timeline and the log text that marks it.</summary>
     public static readonly IReadOnlyList<(string Step, string Marker)> Steps =
     [
-        ("process death detected: its port refuses connections; downed at once", "refuses connections on its cluster port: its process is gone"),
+        ("process death detected: its port refuses connections; downed at once", RefusingMemberDowner.ProcessGone),
         ("failure detected: the node is marked unreachable", "Marking node(s) as UNREACHABLE"),
         ("split brain resolver decided to down it (after stable-after)", "SBR took decision"),
         ("leader removed the downed node", "Leader is removing unreachable node"),
