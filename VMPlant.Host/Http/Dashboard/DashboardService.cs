@@ -27,31 +27,48 @@ public sealed record DashboardState(
 /// Gathers the dashboard's state from what the node already answers: the shop's ListPlants and ListVms through this
 /// node's singleton proxy, the cluster's membership, and the last auctions from the shop's journal (read side).
 /// Read-only: it sends no command. A gathered state is shared for a moment by every connected page.
+/// The journal is followed only while someone looks: following polls the database several times a second, which
+/// every node of a grid would otherwise do from start-up on, for a page nobody opened.
 /// </summary>
 public sealed class DashboardService : IDisposable
 {
     private static readonly TimeSpan Reuse = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(5);
+    /// <summary>The feed stops when no page has asked for this long (a page asks about once a second).</summary>
+    private static readonly TimeSpan FollowWhileAskedWithin = TimeSpan.FromMinutes(1);
     private readonly VmPlantNode _node;
     private readonly TimeSpan _timeout;
     private readonly AuctionLog _auctions = new(20);
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _gathering = new(1, 1);
     private (DateTime At, DashboardState State)? _last;
+    private long _lastAskedTicks;
+    private int _following;
 
     public DashboardService(VmPlantNode node, TimeSpan timeout)
     {
         _node = node;
         _timeout = timeout;
-        // In the background: opening the read journal can take seconds on a busy machine, and the node must not wait.
-        _ = Task.Run(FollowShopJournalAsync);
     }
 
-    /// <summary>Feeds the auction log from the shop's journal; on a failure, starts over (events already seen are ignored).</summary>
+    /// <summary>Notes that a page asked; starts following the shop's journal if nobody was.</summary>
+    private void NoteAsked()
+    {
+        Interlocked.Exchange(ref _lastAskedTicks, DateTime.UtcNow.Ticks);
+        // In the background: opening the read journal can take seconds on a busy machine, and the page must not wait.
+        if (Interlocked.Exchange(ref _following, 1) == 0) _ = Task.Run(FollowShopJournalAsync);
+    }
+
+    private bool Abandoned => DateTime.UtcNow - new DateTime(Interlocked.Read(ref _lastAskedTicks), DateTimeKind.Utc) > FollowWhileAskedWithin;
+
+    /// <summary>
+    /// Feeds the auction log from the shop's journal while pages ask; on a failure, starts over (events already seen
+    /// are ignored, so a feed started again later only catches up).
+    /// </summary>
     private async Task FollowShopJournalAsync()
     {
         var stop = _stopping.Token;
-        while (!stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested && !Abandoned)
         {
             try
             {
@@ -61,7 +78,15 @@ public sealed class DashboardService : IDisposable
                     .ToMaterialized(Sink.ForEach<JournalEvent>(_auctions.Apply), Keep.Both)
                     .Run(_node.System.Materializer());
                 await using (stop.Register(() => kill.Shutdown()))
+                {
+                    while (await Task.WhenAny(done, Task.Delay(FollowWhileAskedWithin / 4, stop)) != done && !Abandoned) { }
+                    kill.Shutdown();
                     await done;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
@@ -76,10 +101,14 @@ public sealed class DashboardService : IDisposable
                 }
             }
         }
+        Interlocked.Exchange(ref _following, 0);
+        // A page that asked just as the feed gave up must not be left without one.
+        if (!Abandoned && !stop.IsCancellationRequested) NoteAsked();
     }
 
     public async Task<DashboardState> StateAsync()
     {
+        NoteAsked();
         await _gathering.WaitAsync();
         try
         {
