@@ -25,8 +25,6 @@ public sealed class VmPlantClient : IAsyncDisposable
     /// <summary>Room left in a frame for the envelopes around a request (cluster-client Send, remoting headers).</summary>
     public const int EnvelopeBytes = 2048;
 
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
-
     private readonly ActorSystem _system;
     private readonly IActorRef _clusterClient;
     private readonly ImmutableArray<string> _contactPoints;
@@ -65,6 +63,7 @@ public sealed class VmPlantClient : IAsyncDisposable
         var paths = ClientSettings.ContactPaths(contacts, fromFlags ? "--node" : "vmplant.client.contact-points (or VMPLANT_CONTACT_POINTS)");
         var timeout = ClientSettings.Duration(nodeConfig, "vmplant.client.request-timeout", TimeSpan.FromSeconds(30));
         var retryInterval = ClientSettings.Duration(nodeConfig, "vmplant.client.retry-interval", TimeSpan.FromSeconds(2));
+        var probeTimeout = ClientSettings.Duration(nodeConfig, "vmplant.client.probe-timeout", TimeSpan.FromSeconds(5));
         var maxFrame = ClientSettings.Bytes(nodeConfig, "akka.remote.dot-netty.tcp.maximum-frame-size", 128_000);
         var tls = TlsSettings.Read(nodeConfig);
         var credentials = tls.Enabled ? tls.Load() : default((X509Certificate2 Own, X509Certificate2 Authority)?);
@@ -85,7 +84,7 @@ public sealed class VmPlantClient : IAsyncDisposable
         var system = TransportSecurity.CreateSystem("vmplant-client", config, ImmutableHashSet.Create(PeerCertificates.NodeRole));
         try
         {
-            await ProbeAsync(system, paths);
+            await ProbeAsync(system, paths, probeTimeout);
         }
         catch
         {
@@ -242,10 +241,10 @@ public sealed class VmPlantClient : IAsyncDisposable
     /// a wrong path (answered: nobody there), a wrong actor-system name or a listener that is not a VMPlant node
     /// (no answer at all), instead of the request's full deadline.
     /// </summary>
-    private static async Task ProbeAsync(ActorSystem system, IReadOnlyList<ActorPath> contacts)
+    private static async Task ProbeAsync(ActorSystem system, IReadOnlyList<ActorPath> contacts, TimeSpan probeTimeout)
     {
         var probes = contacts
-            .Select(path => (Path: path, Answer: system.ActorSelection(path).Ask<ActorIdentity>(new Identify(path.ToString()), ProbeTimeout)))
+            .Select(path => (Path: path, Answer: system.ActorSelection(path).Ask<ActorIdentity>(new Identify(path.ToString()), probeTimeout)))
             .ToList();
         var problems = new List<string>();
         foreach (var (path, answer) in probes)
@@ -258,7 +257,7 @@ public sealed class VmPlantClient : IAsyncDisposable
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
                 problems.Add($"something listens at {path.Address.Host}:{path.Address.Port} but no actor system named '{path.Address.System}' answered at " +
-                             $"{path.ToStringWithoutAddress()} within {ProbeTimeout.TotalSeconds:0}s (a VMPlant node's edge is the system " +
+                             $"{path.ToStringWithoutAddress()} within {probeTimeout.TotalSeconds:0.#}s (a VMPlant node's edge is the system " +
                              $"'{EdgeNode.SystemName}' with its receptionist at /system/receptionist; it ignores every other path)");
             }
         }

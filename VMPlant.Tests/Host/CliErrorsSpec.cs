@@ -120,7 +120,9 @@ public sealed class CliErrorsSpec(ITestOutputHelper output) : IDisposable
         var wrongSystem = await Cli("list", "--node", Receptionist(port, system: "wrong"));
         Assert.Equal(3, wrongSystem.ExitCode);
         Assert.Contains("no actor system named 'wrong'", wrongSystem.ErrorLine);
-        Assert.True(wrongSystem.Elapsed < TimeSpan.FromSeconds(25), $"took {wrongSystem.Elapsed}");
+        // Answered by the 5 s probe, not at the 5 min request timeout (the CLI's own start-up is most of the time here,
+        // and on a saturated machine that alone took 28 s).
+        Assert.True(wrongSystem.Elapsed < TimeSpan.FromSeconds(120), $"took {wrongSystem.Elapsed}");
 
         var wrongPath = await Cli("list", "--node", Receptionist(port, path: "/user/nobody"));
         Assert.Equal(3, wrongPath.ExitCode);

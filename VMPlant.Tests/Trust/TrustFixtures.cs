@@ -44,6 +44,8 @@ public sealed class TestCertificates
         NodeConfig.Set("vmplant.tls.private-key", Vmplant.KeyOf(name)),
         NodeConfig.Set("vmplant.tls.password-file", Vmplant.PasswordFile),
         "vmplant.client.request-timeout = 60s",
+        // A fresh client's first TLS round trip on a saturated test machine took more than the default 5 s.
+        "vmplant.client.probe-timeout = 60s",
     ]);
 
     public static X509Certificate2 Load(DevCertificates authority, string name) =>
