@@ -133,15 +133,14 @@ public static class NodeConfig
             Set("provider-name", shop!.GetString("provider-name")),
             "auto-initialize = on"));
         var journal = ConfigurationFactory.ParseString($"parallelism = {shop.GetInt("parallelism", 1)}").WithFallback(settings);
-        var defaults = SqlPersistence.DefaultConfiguration;
-        var query = ConfigurationFactory.ParseString(string.Join("\n",
-                Set("write-plugin", ShopJournalPlugin), Set("plugin-id", ShopReadJournal), "refresh-interval = 250ms",
-                "journal-sequence-retrieval.query-delay = 100ms", "journal-sequence-retrieval.ask-timeout = 10s"))
+        var query = ConfigurationFactory.ParseString(string.Join("\n", Set("write-plugin", ShopJournalPlugin), Set("plugin-id", ShopReadJournal)))
             .WithFallback(settings);
+        // Everything else (plugin classes, timeouts, polling) as the node's own journal, query and snapshot plugins have it.
+        var node = config.WithFallback(SqlPersistence.DefaultConfiguration);
         return config
-            .WithFallback(At(journal.WithFallback(defaults.GetConfig("akka.persistence.journal.sql")), ShopJournalPlugin))
-            .WithFallback(At(query.WithFallback(defaults.GetConfig("akka.persistence.query.journal.sql")), ShopReadJournal))
-            .WithFallback(At(settings.WithFallback(defaults.GetConfig("akka.persistence.snapshot-store.sql")), ShopSnapshotPlugin));
+            .WithFallback(At(journal.WithFallback(node.GetConfig("akka.persistence.journal.sql")), ShopJournalPlugin))
+            .WithFallback(At(query.WithFallback(node.GetConfig("akka.persistence.query.journal.sql")), ShopReadJournal))
+            .WithFallback(At(settings.WithFallback(node.GetConfig("akka.persistence.snapshot-store.sql")), ShopSnapshotPlugin));
     }
 
     /// <summary>A config holding <paramref name="inner"/> (flattened) at a dotted path.</summary>
