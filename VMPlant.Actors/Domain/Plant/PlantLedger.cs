@@ -136,17 +136,13 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
             return State.Vms[knownVm] switch
             {
                 { State: VmState.Running, Info: { } info } => new PlantDecision(this) { Replies = [accepted, new VmReady(award.RequestId, info, ReportFor(info))] },
-                { State: VmState.Failed or VmState.Lost or VmState.Destroyed } gone => new PlantDecision(this)
-                {
-                    Replies = [accepted, new VmFailed(award.RequestId, gone.VmId, Rules.Plant, $"VM {gone.VmId} is {gone.State.ToString().ToLowerInvariant()} on plant {Rules.Plant}")],
-                },
                 _ => new PlantDecision(this) { Replies = [accepted] },
             };
         }
         if (State.RemovedByRequest.TryGetValue(award.RequestId, out var removedVm))
             return new PlantDecision(this)
             {
-                Replies = [new AwardAccepted(award.RequestId, Rules.Plant), new VmFailed(award.RequestId, removedVm, Rules.Plant, $"VM {removedVm} was destroyed on plant {Rules.Plant}")],
+                Replies = [new AwardAccepted(award.RequestId, Rules.Plant), new VmFailed(award.RequestId, removedVm, Rules.Plant, $"VM {removedVm} is gone from plant {Rules.Plant} (destroyed, failed or lost)")],
             };
         var offered = Offers.TryGetValue(award.RequestId, out var o) ? o.Plan : null;
         var ledger = this with { Offers = Offers.Remove(award.RequestId) };

@@ -5,9 +5,10 @@ using VMPlant.Messages;
 namespace VMPlant.Actors.Domain;
 
 /// <summary>
-/// Everything a plant has promised and cached, rebuilt from its journal by <see cref="Apply"/>. A destroyed VM leaves
-/// it (bounded state: what is live, not all history); only its request id is remembered among the last
-/// <see cref="RemovedKept"/> removals, so a late copy of its award is answered, never built again.
+/// Everything a plant has promised and cached, rebuilt from its journal by <see cref="Apply"/>. A destroyed, failed or
+/// lost VM leaves it (bounded state: what is live, not all history, and no dead VM pins its image in the cache); only its
+/// request id is remembered among the last <see cref="RemovedKept"/> removals, so a late copy of its award is
+/// answered, never built again.
 /// </summary>
 public sealed record PlantState(
     ImmutableDictionary<string, PlantVm> Vms,
@@ -18,7 +19,7 @@ public sealed record PlantState(
     /// <summary>Resources of the VMs that hold capacity, kept in step by <see cref="Apply"/> so no decision walks every VM.</summary>
     public Resources Holding { get; private init; } = Vms.Values.Where(v => v.HoldsCapacity).Aggregate(new Resources(0, 0, 0), (sum, v) => Add(sum, v.Spec.Resources, 1));
 
-    /// <summary>Destroyed VMs whose requests are still recognised; beyond this many the oldest are forgotten.</summary>
+    /// <summary>Removed VMs whose requests are still recognised; beyond this many the oldest are forgotten.</summary>
     public const int RemovedKept = 1024;
 
     /// <summary>The latest removals, oldest first (at most <see cref="RemovedKept"/>).</summary>
@@ -43,13 +44,14 @@ public sealed record PlantState(
             VmIdByRequest = VmIdByRequest.SetItem(r.RequestId, r.VmId),
         },
         VmBuilt b => Change(b.Vm.VmId, vm => vm with { State = b.Vm.State, Info = b.Vm }).Hit(b.Vm.ImageId, b.ImageHitAt),
-        VmBuildFailed f => Change(f.VmId, vm => vm with { State = VmState.Failed }),
+        // A failed build was cleaned up by its builder and a lost VM's domain is gone: neither holds anything here.
+        VmBuildFailed f => Vms.TryGetValue(f.VmId, out var failed) ? Without(failed) : this,
         VmReconfigured c => WithVm(Vms[c.Vm.VmId] with { Spec = c.Spec, Info = c.Vm, State = c.Vm.State }) with
         {
             VmIdByRequest = VmIdByRequest.SetItem(c.RequestId, c.Vm.VmId),
         },
         VmRemoved d => Vms.TryGetValue(d.VmId, out var removed) ? Without(removed) : this,
-        VmLost l => Change(l.VmId, vm => vm.InState(VmState.Lost)),
+        VmLost l => Vms.TryGetValue(l.VmId, out var lost) ? Without(lost) : this,
         ImagePublished p => this with
         {
             Images = Images.SetItem(p.Image.ImageId, p.Image),
@@ -130,5 +132,5 @@ public sealed record PlantState(
     }
 }
 
-/// <summary>A destroyed VM's request, remembered for a while so a late copy of its award is recognised.</summary>
+/// <summary>A removed (destroyed, failed or lost) VM's request, remembered for a while so a late copy of its award is recognised.</summary>
 public sealed record RemovedVm(string RequestId, string VmId);

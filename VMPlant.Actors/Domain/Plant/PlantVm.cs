@@ -11,8 +11,6 @@ public sealed record PlantVm(string VmId, string RequestId, VmSpec Spec, string 
 
     public static string VolumeOf(string vmId) => vmId + ".qcow2";
 
-    /// <summary>Building and running VMs hold their resources; failed, destroyed and lost ones do not.</summary>
-    public PlantVm InState(VmState state) => this with { State = state, Info = Info is null ? null : Info with { State = state } };
-
+    /// <summary>Building and running VMs hold their resources (failed, destroyed and lost ones leave the plant's state).</summary>
     public bool HoldsCapacity => State is VmState.Building or VmState.Running;
 }

@@ -231,9 +231,36 @@ public sealed class PlantLedgerSpec
             Assert.Empty(late.Events);
             Assert.Null(late.Build);
             Assert.IsType<AwardAccepted>(late.Replies[0]);
-            Assert.Contains("vm-1 was destroyed", Assert.IsType<VmFailed>(late.Replies[1]).Reason);
+            Assert.Contains("vm-1 is gone from plant", Assert.IsType<VmFailed>(late.Replies[1]).Reason);
             Assert.IsType<VmNotFound>(Assert.IsType<DestroyDecision.Refuse>(state.Destroy(new DestroyVm("vm-1"))).Reply);
         }
+    }
+
+    [Fact]
+    public void Failed_and_lost_vms_leave_the_state_pin_no_image_and_a_late_copy_of_their_award_is_not_built_again()
+    {
+        var spec = SpecBuilder.MpiSolver(resources: new Resources(1, 256, 1));
+        var ledger = Ledger();
+        var failing = ledger.Award(new Award("r-failed", "vm-failed", spec), Now);
+        ledger = Journal(failing);
+        var lost = ledger.Award(new Award("r-lost", "vm-lost", spec), Now);
+        ledger = Journal(lost);
+        Assert.NotEmpty(ledger.State.PinnedImages());
+        ledger = Journal(ledger.Built(new BuildOutcome.Failed(failing.Build!, "libvirt said no"), Now));
+        ledger = Journal(ledger.Built(new BuildOutcome.Succeeded(lost.Build!, Running(lost.Build!), Report(lost.Build!)), Now));
+        ledger = ledger.Apply(new VmLost("vm-lost", "domain vm-lost no longer exists"));
+
+        Assert.Empty(ledger.State.Vms);
+        Assert.Empty(ledger.State.VmIdByRequest);
+        Assert.Empty(ledger.State.PinnedImages());
+        Assert.Equal(new Resources(0, 0, 0), ledger.State.Holding);
+        foreach (var state in new[] { ledger, Ledger().Restore(ledger.Snapshot()) })
+            foreach (var (requestId, vmId) in new[] { ("r-failed", "vm-failed"), ("r-lost", "vm-lost") })
+            {
+                var late = state.Award(new Award(requestId, vmId, spec), Now);
+                Assert.Null(late.Build);
+                Assert.Contains($"{vmId} is gone from plant", Assert.IsType<VmFailed>(late.Replies[1]).Reason);
+            }
     }
 
     [Fact]
