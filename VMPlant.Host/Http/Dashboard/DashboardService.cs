@@ -79,7 +79,8 @@ public sealed class DashboardService : IDisposable
                     .Run(_node.System.Materializer());
                 await using (stop.Register(() => kill.Shutdown()))
                 {
-                    while (await Task.WhenAny(done, Task.Delay(FollowWhileAskedWithin / 4, stop)) != done && !Abandoned) { }
+                    while (await Task.WhenAny(done, Task.Delay(FollowWhileAskedWithin / 4, stop)) != done
+                           && !stop.IsCancellationRequested && !Abandoned) { }
                     kill.Shutdown();
                     await done;
                 }
