@@ -12,7 +12,7 @@ namespace VMPlant.Actors.Shop;
 internal sealed class AuctionHouse(IActorContext context, Func<ITimerScheduler> timers, ShopSettings settings, ILoggingAdapter log, Func<string, bool> isJournaled)
 {
     private static readonly TimeSpan HeldAuctionCheck = TimeSpan.FromMilliseconds(200);
-    private readonly PlantDiscovery _discovery = new(DateTime.UtcNow, settings.PlantDiscovery, settings.PlantWait);
+    private readonly PlantDiscovery _discovery = new(settings.PlantDiscovery, settings.PlantWait);
     // Requests with an auction running or held right now, with the auction once launched.
     private readonly Dictionary<string, IActorRef?> _auctions = [];
     // Unfinished requests found at recovery wait, like new auctions, until the plants have re-registered.
@@ -23,7 +23,7 @@ internal sealed class AuctionHouse(IActorContext context, Func<ITimerScheduler> 
     /// <summary>After recovery: the plants the journal names, and whether unfinished requests wait for them.</summary>
     public void Expect(IEnumerable<string> plants, bool resumePending)
     {
-        _discovery.Expect(plants);
+        _discovery.Expect(plants, DateTime.UtcNow);
         _resumePending = resumePending;
         if (_resumePending) WatchHeldWork();
     }

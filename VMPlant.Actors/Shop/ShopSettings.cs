@@ -1,7 +1,7 @@
 namespace VMPlant.Actors.Shop;
 
 /// <param name="JournalPluginId">Akka persistence plugin for the shop's journal; empty = the default journal.</param>
-/// <param name="PlantDiscovery">After the shop starts (first start or failover), how long auctions are held for plants to
+/// <param name="PlantDiscovery">After the shop has recovered (first start or failover), how long auctions are held for plants to
 /// register, unless every plant holding the shop's VMs or awards has registered sooner: bids are not asked of half the
 /// grid, and unfinished requests resume (asking each plant again for what it was awarded) only then.</param>
 /// <param name="PlantWait">How long a request is held while no plant at all is registered before it fails for that reason.</param>
