@@ -59,7 +59,5 @@ public sealed class CrashedMemberSpec(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain(logs, line => line.Contains("SBR took decision", StringComparison.Ordinal) && line.Contains("is downing [akka", StringComparison.Ordinal));
     }
 
-
-
     public void Dispose() => _data.Dispose();
 }

@@ -56,7 +56,5 @@ public sealed class IslandGuardSpec(ITestOutputHelper output) : IDisposable
         Assert.Equal(stranded, IslandGuard.IsStranded(selfUp, shopReachable, now.AddSeconds(-secondsWithoutShop), now, TimeSpan.FromSeconds(120)));
     }
 
-
-
     public void Dispose() => _data.Dispose();
 }

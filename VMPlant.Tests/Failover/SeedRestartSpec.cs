@@ -80,7 +80,5 @@ public sealed class SeedRestartSpec(ITestOutputHelper output) : IDisposable
         return DateTime.ParseExact(stamp, "MM/dd/yyyy HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
     }
 
-
-
     public void Dispose() => _data.Dispose();
 }

@@ -71,6 +71,5 @@ public sealed class HealthEndpointSpec(ITestOutputHelper output) : IDisposable
     private static JsonElement Check(JsonElement report, string name) =>
         report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
 
-
     public void Dispose() => _data.Dispose();
 }

@@ -248,6 +248,5 @@ public sealed class TrustSpec(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain(node.LogLines(), l => l.Contains(intruder.ToString(), StringComparison.Ordinal)
                                                    && l.Contains("JOINING", StringComparison.OrdinalIgnoreCase));
 
-
     public void Dispose() => _data.Dispose();
 }

@@ -52,6 +52,8 @@ public sealed partial class ChaosRunner : IAsyncDisposable
     private readonly ChaosOptions _options;
     private readonly string _work;
     private readonly List<NodeProcess> _nodes = [];
+    // The plant each node hosts (VMPLANT_PLANTS), by node name, as the layout gave it.
+    private readonly Dictionary<string, string> _plantOfNode = [];
     /// <summary>Processes replaced by a restart (kept for the shop-overlap check and disposal).</summary>
     private readonly List<NodeProcess> _retired = [];
     private ChaosReport? _result;
@@ -241,7 +243,11 @@ public sealed partial class ChaosRunner : IAsyncDisposable
     private NodeProcess StartNode(NodeLayout node, IEnumerable<string> seeds)
     {
         var env = new Dictionary<string, string>(_nodeEnv) { ["VMPLANT_SEED_NODES"] = string.Join(",", seeds) };
-        if (node.Plant is not null) env["VMPLANT_PLANTS"] = node.Plant;
+        if (node.Plant is not null)
+        {
+            env["VMPLANT_PLANTS"] = node.Plant;
+            _plantOfNode[node.Name] = node.Plant;
+        }
         return NodeProcess.Start(node.Name, node.Host, node.Port, node.Roles, Path.Combine(_work, node.Name), _config!, env, node.Wrapper);
     }
 
@@ -479,7 +485,7 @@ public sealed partial class ChaosRunner : IAsyncDisposable
             _report.Problems.Add("no plant started building within 30 s");
             return;
         }
-        var victim = "p" + node.Name["plant-".Length..];
+        var victim = _plantOfNode[node.Name];
         await Step($"SIGKILL {node.Name} (plant {victim}) while it builds", node.KillAsync);
         var faultAt = _report.Now;
         await Task.WhenAll(inFlight);
