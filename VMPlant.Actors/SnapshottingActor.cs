@@ -1,13 +1,15 @@
 using Akka.Event;
 using Akka.Persistence;
+using VMPlant.Actors.Domain;
 using VMPlant.Actors.Serialization;
 
 namespace VMPlant.Actors;
 
 /// <summary>
-/// A persistent actor that snapshots every <see cref="SnapshotEvery"/> events and trims its journal and its older
-/// snapshots behind each snapshot, so recovery replays at most that many events after the latest snapshot and the
-/// store holds one snapshot per actor, however long the history.
+/// A persistent actor that snapshots every <see cref="SnapshotEvery"/> events, or further apart when its state is large
+/// (<see cref="SnapshotCadence"/>), and trims its journal and its older snapshots behind each snapshot, so recovery
+/// replays at most one spacing of events after the latest snapshot and the store holds one snapshot per actor, however
+/// long the history.
 /// </summary>
 public abstract class SnapshottingActor : ReceivePersistentActor
 {
@@ -43,9 +45,10 @@ public abstract class SnapshottingActor : ReceivePersistentActor
         Command<DeleteSnapshotsFailure>(f => log.Warning(f.Cause, "{Who}: could not delete the snapshots before the latest", who));
     }
 
-    protected void SnapshotIfDue(Func<IVmPlantSnapshot> takeSnapshot)
+    /// <param name="stateWeight">The journaled state's size in full records (<see cref="SnapshotCadence"/>).</param>
+    protected void SnapshotIfDue(Func<IVmPlantSnapshot> takeSnapshot, int stateWeight)
     {
-        if (LastSequenceNr - _lastSnapshotSequenceNr < SnapshotEvery) return;
+        if (!SnapshotCadence.IsDue(LastSequenceNr - _lastSnapshotSequenceNr, SnapshotEvery, stateWeight)) return;
         _lastSnapshotSequenceNr = LastSequenceNr;
         SaveSnapshot(takeSnapshot());
     }

@@ -312,7 +312,7 @@ public sealed class PlantActor : SnapshottingActor, IWithTimers
             if (--remaining > 0) return;
             VmPlantMetrics.JournalWritten("plant", persisting);
             Act();
-            SnapshotIfDue(() => PlantSnapshot.Of(_journaled));
+            SnapshotIfDue(() => PlantSnapshot.Of(_journaled), _journaled.SnapshotWeight);
         });
     }
 

@@ -295,7 +295,7 @@ public sealed class ShopActor : SnapshottingActor, IWithTimers
         foreach (var requester in requesters) requester.Tell(answer);
     }
 
-    private void SnapshotIfDue() => SnapshotIfDue(() => ShopSnapshot.Of(_ledger.Journaled));
+    private void SnapshotIfDue() => SnapshotIfDue(() => ShopSnapshot.Of(_ledger.Journaled), _ledger.Journaled.SnapshotWeight);
 
 }
 

@@ -28,6 +28,9 @@ public sealed record PlantState(
     /// <summary>The VM each request in <see cref="Removed"/> had.</summary>
     public ImmutableDictionary<string, string> RemovedByRequest { get; private init; } = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
 
+    /// <summary>This state's size in records, which spaces its snapshots (<see cref="SnapshotCadence"/>): a removed VM's id counts as a compact one.</summary>
+    public int SnapshotWeight => Vms.Count + Images.Count + RemovedByRequest.Count / SnapshotCadence.CompactPerFullRecord;
+
     /// <summary>Whole GiB the golden images occupy, kept in step like <see cref="Holding"/>.</summary>
     public long ImageGiB { get; private init; } = Images.Values.Sum(GiBOf);
 

@@ -23,6 +23,9 @@ public sealed record ShopState(
     /// <summary>Finished requests past their full record's retention, by request id.</summary>
     public ImmutableDictionary<string, RememberedRequest> Remembered { get; init; } = ImmutableDictionary<string, RememberedRequest>.Empty;
 
+    /// <summary>This state's size in full request records, which spaces its snapshots (<see cref="SnapshotCadence"/>).</summary>
+    public int SnapshotWeight => Requests.Count + (Remembered.Count + Vms.Count) / SnapshotCadence.CompactPerFullRecord;
+
     // Retirement order: finished requests with full records, remembered ones, destroyed VMs — each oldest first.
     internal ImmutableQueue<string> FinishedOrder { get; init; } = ImmutableQueue<string>.Empty;
     internal int FinishedCount { get; init; }

@@ -29,8 +29,8 @@ public static class PersistenceSuite
         var config = NodeConfig.Load(options.ConfigFile);
         var snapshotEvery = config.GetInt("vmplant.persistence.snapshot-every");
         var retention = SettingsReader.Shop(config).Retention;
-        var tail = Math.Max(1, snapshotEvery / 2);
-        notes.Add($"Recovery with a snapshot loads the latest snapshot and replays {tail} events (half of snapshot-every = {snapshotEvery}, the average tail).");
+        notes.Add($"Recovery with a snapshot loads the latest snapshot and replays the average tail behind it: half the shop's snapshot spacing, " +
+            $"snapshot-every = {snapshotEvery} events or the state's weight in full records when more (SnapshotCadence).");
         notes.Add("Recovery is timed from creating the ShopActor to its first answer, in a fresh actor system, after a small warm-up recovery.");
         notes.Add($"History: {EventsPerRequest} events a request (accepted, awarded, completed, VM deleted), one request a second of event time; " +
             $"seeded {SeedChunk:N0} events a PersistAllAsync, {SeedChunksInFlight} of them in flight.");
@@ -55,7 +55,7 @@ public static class PersistenceSuite
                 // Warm-up: JIT the journal, serializer and shop recovery paths on a small journal.
                 await using (var warm = await open(backendOpen++))
                 {
-                    await WriteJournalAsync(warm, options, workload, 200, 0, tail);
+                    await WriteJournalAsync(warm, options, workload, 200, 0);
                     await RecoverAsync(warm, options);
                 }
 
@@ -76,10 +76,11 @@ public static class PersistenceSuite
                     await using var backend = await open(backendOpen++);
                     progress.Step("persistence", $"{name}: writing {events:N0} events");
                     var seeding = Stopwatch.StartNew();
-                    await WriteJournalAsync(backend, options, workload, events, 0, tail);
+                    await WriteJournalAsync(backend, options, workload, events, 0);
                     var seeded = seeding.Elapsed.TotalSeconds;
                     progress.Step("persistence", $"{name}: {events:N0} events written in {seeded:0.0} s; recovering them");
                     recovery.Add(new RecoveryRow(name, events, false, events, await RecoverAsync(backend, options)));
+                    var tail = AverageTail(workload, events, snapshotEvery, retention);
                     var snapshot = await SaveSnapshotAsync(backend, options, workload, events - tail, retention);
                     progress.Tick("persistence", $"{name}: recovering {events:N0} events from a snapshot");
                     recovery.Add(new RecoveryRow(name, events, true, tail, await RecoverAsync(backend, options))
@@ -202,7 +203,7 @@ public static class PersistenceSuite
     /// Writes <paramref name="events"/> shop events under the shop's persistence id: big PersistAllAsync batches, a few in
     /// flight, so the journal writes them in large groups (a million events in about a minute on SQLite).
     /// </summary>
-    private static async Task WriteJournalAsync(Backend backend, BenchOptions options, Workload workload, int events, int from, int tail)
+    private static async Task WriteJournalAsync(Backend backend, BenchOptions options, Workload workload, int events, int from)
     {
         using var system = backend.StartSystem(options);
         var writer = system.ActorOf(JournalWriter.Props(), "writer");
@@ -214,6 +215,16 @@ public static class PersistenceSuite
         }
         await Task.WhenAll(inFlight);
         await system.Terminate();
+    }
+
+    /// <summary>
+    /// How many events a recovery replays after the latest snapshot on average at the end of this history: half the
+    /// spacing the shop keeps between snapshots, from the weight of its state there.
+    /// </summary>
+    private static int AverageTail(Workload workload, int events, int snapshotEvery, ShopRetention retention)
+    {
+        var state = ShopEvents(workload, 0).Take(events).Aggregate(ShopState.Empty with { Retention = retention }, (s, e) => s.Apply(e));
+        return (int)Math.Max(1, SnapshotCadence.Spacing(snapshotEvery, state.SnapshotWeight) / 2);
     }
 
     /// <summary>
