@@ -25,6 +25,11 @@ public static class BenchCommand
         var throughputPlants = new Option<int>("--throughput-plants") { Description = "Plants in the throughput runs", DefaultValueFactory = _ => 16 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight in the throughput runs", DefaultValueFactory = _ => 32 };
         var duration = new Option<double>("--duration") { Description = "Measured seconds per throughput run", DefaultValueFactory = _ => 12 };
+        var warmup = new Option<double>("--warmup")
+        {
+            Description = "Unmeasured seconds of load before each throughput window (the JIT's tiers, caches and journals settle)",
+            DefaultValueFactory = _ => 2,
+        };
         var recoveryEvents = new Option<string>("--recovery-events", "--events")
         {
             Description = "Journal sizes for shop recovery, e.g. 10k,100k,1m", DefaultValueFactory = _ => "10k,100k",
@@ -51,7 +56,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure placement latency, throughput, matching cost and cache benefit against baselines")
         {
             suites, seed, requests, workload, saveWorkload, plants, placementRequests, throughputPlants, concurrency, duration,
-            recoveryEvents, cycles, memoryConcurrency, memoryRetention, postgres, via, durable, journal, plot, keep, tiny,
+            warmup, recoveryEvents, cycles, memoryConcurrency, memoryRetention, postgres, via, durable, journal, plot, keep, tiny,
         };
         bench.SetAction(async (parse, _) =>
         {
@@ -85,6 +90,7 @@ public static class BenchCommand
                     ThroughputPlants = Explicit(parse, throughputPlants, start.ThroughputPlants),
                     Concurrency = Explicit(parse, concurrency, start.Concurrency),
                     ThroughputDuration = parse.GetResult(duration) is null ? start.ThroughputDuration : TimeSpan.FromSeconds(parse.GetValue(duration)),
+                    ThroughputWarmup = parse.GetResult(warmup) is null ? start.ThroughputWarmup : TimeSpan.FromSeconds(parse.GetValue(warmup)),
                     RecoveryEvents = Explicit(parse, recoveryEvents) is { } r ? ParseCounts(r, "--recovery-events") : start.RecoveryEvents,
                     MemoryCycles = Explicit(parse, cycles) is { } c ? ParseCounts(c, "--cycles") : start.MemoryCycles,
                     MemoryConcurrency = Explicit(parse, memoryConcurrency, start.MemoryConcurrency),
@@ -201,6 +207,7 @@ public static class BenchCommand
         if (o.ThroughputPlants is < 3 or > 256) throw new UsageException("--throughput-plants must be 3..256 (the cluster run spreads them over 3 processes)");
         if (o.PlantCounts.Any(p => p is < 1 or > 1024)) throw new UsageException("--plants: 1..1024 plants (64 per process)");
         if (o.ThroughputDuration <= TimeSpan.Zero || o.ThroughputDuration > TimeSpan.FromMinutes(10)) throw new UsageException("--duration must be within 0..600 seconds");
+        if (o.ThroughputWarmup < TimeSpan.Zero || o.ThroughputWarmup > TimeSpan.FromMinutes(10)) throw new UsageException("--warmup must be within 0..600 seconds");
         if (o.RecoveryEvents.Any(e => e > 1_000_000)) throw new UsageException("--recovery-events: at most 1,000,000");
         if (o.MemoryCycles.Any(c => c > 1_000_000)) throw new UsageException("--cycles: at most 1,000,000");
         if (o.MemoryCycles.Zip(o.MemoryCycles.Skip(1)).Any(p => p.Item2 <= p.Item1)) throw new UsageException("--cycles must be ascending, e.g. 1k,10k,100k");

@@ -101,6 +101,7 @@ public static class BenchRunner
 
     private static ThroughputReport Append(ThroughputReport? existing, ThroughputRow row, BenchOptions options) =>
         new(existing?.Path ?? (options.Via == "client" ? "ClusterClient via the receptionist" : "Ask on the shop's singleton proxy in the bench process")
+            + $"; {options.ThroughputWarmup.TotalSeconds:0.#} s of load before each {options.ThroughputDuration.TotalSeconds:0.#} s window"
             + (options.InMemoryJournal ? "; IN-MEMORY JOURNAL (diagnosis, nothing durable)" : ""),
             options.TestNodeDurable, [.. existing?.Rows ?? [], row]);
 

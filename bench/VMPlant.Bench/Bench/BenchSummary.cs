@@ -63,10 +63,10 @@ public static class BenchSummary
             if (throughput.Rows.Any(r => r.Costs is not null))
             {
                 text.AppendLine("  per create, this process, measured window (destroys and image publishes included; fsyncs: host saves + journal commits):");
-                text.AppendLine(Indent(Table(["topology", "CPU (ms)", "shop events", "plant events", "host saves", "host save KiB", "written KiB", "to storage KiB"],
+                text.AppendLine(Indent(Table(["topology", "CPU (ms)", "of it JIT (ms)", "methods JIT-compiled", "shop events", "plant events", "host saves", "host save KiB", "written KiB", "to storage KiB"],
                     throughput.Rows.Where(r => r.Costs is not null).Select(r => r.Costs!).Zip(throughput.Rows.Where(r => r.Costs is not null), (c, r) => new[]
                     {
-                        r.Topology, N(c.CpuMs, "0.0"), N(c.ShopEvents, "0.00"), N(c.PlantEvents, "0.00"), N(c.HostSaves, "0.00"),
+                        r.Topology, N(c.CpuMs, "0.0"), N(c.JitMs, "0.0"), $"{c.JitMethods:N0}", N(c.ShopEvents, "0.00"), N(c.PlantEvents, "0.00"), N(c.HostSaves, "0.00"),
                         N(c.HostSaveBytes / 1024, "0.0"), N(c.WrittenBytes / 1024, "0.0"), N(c.StoredBytes / 1024, "0.0"),
                     }))));
             }

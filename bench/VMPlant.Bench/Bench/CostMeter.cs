@@ -46,7 +46,8 @@ public sealed class CostMeter : IDisposable
         var (written, stored) = ReadIo();
         using var process = Process.GetCurrentProcess();
         return new CostSample(process.TotalProcessorTime.TotalMilliseconds, written, stored,
-            Interlocked.Read(ref _shopEvents), Interlocked.Read(ref _plantEvents), Interlocked.Read(ref _hostSaves), Interlocked.Read(ref _hostBytes));
+            Interlocked.Read(ref _shopEvents), Interlocked.Read(ref _plantEvents), Interlocked.Read(ref _hostSaves), Interlocked.Read(ref _hostBytes),
+            System.Runtime.JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds, System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false));
     }
 
     /// <summary>Bytes passed to write syscalls (wchar) and bytes sent to storage (write_bytes); 0 where /proc is missing.</summary>
@@ -66,16 +67,23 @@ public sealed class CostMeter : IDisposable
     public void Dispose() => _listener.Dispose();
 }
 
-public sealed record CostSample(double CpuMs, long WrittenBytes, long StoredBytes, long ShopEvents, long PlantEvents, long HostSaves, long HostBytes)
+public sealed record CostSample(double CpuMs, long WrittenBytes, long StoredBytes, long ShopEvents, long PlantEvents, long HostSaves, long HostBytes,
+    double JitMs, long JitMethods)
 {
     /// <summary>Costs per create between <paramref name="from"/> and this sample.</summary>
     public CreateCosts PerCreate(CostSample from, int creates)
     {
         double Per(double v) => creates > 0 ? v / creates : double.NaN;
         return new CreateCosts(Per(CpuMs - from.CpuMs), Per(ShopEvents - from.ShopEvents), Per(PlantEvents - from.PlantEvents),
-            Per(HostSaves - from.HostSaves), Per(HostBytes - from.HostBytes), Per(WrittenBytes - from.WrittenBytes), Per(StoredBytes - from.StoredBytes));
+            Per(HostSaves - from.HostSaves), Per(HostBytes - from.HostBytes), Per(WrittenBytes - from.WrittenBytes), Per(StoredBytes - from.StoredBytes),
+            Per(JitMs - from.JitMs), JitMethods - from.JitMethods);
     }
 }
 
-/// <summary>Per create, in the measured window (destroys and image publishes included): CPU ms, events, host saves, bytes.</summary>
-public sealed record CreateCosts(double CpuMs, double ShopEvents, double PlantEvents, double HostSaves, double HostSaveBytes, double WrittenBytes, double StoredBytes);
+/// <summary>
+/// Per create, in the measured window (destroys and image publishes included): CPU ms, events, host saves, bytes, and the
+/// JIT's share of the CPU (its compile time per create, with the methods it compiled in the whole window): a window that
+/// starts before tiered compilation has settled measures warm-up, not the steady state.
+/// </summary>
+public sealed record CreateCosts(double CpuMs, double ShopEvents, double PlantEvents, double HostSaves, double HostSaveBytes, double WrittenBytes, double StoredBytes,
+    double JitMs, long JitMethods);
