@@ -64,7 +64,7 @@ public static class MemorySuite
         {
             "A cycle is one create answered, then one destroy of that VM answered; the driver's own records are dropped at each checkpoint.",
             "Before each reading: GC.Collect(2, Aggressive, blocking, compacting) twice around the finalizers; RSS is VmRSS from /proc/self/status.",
-            "State counts and bytes come from the latest snapshots in the node's SQLite file (a snapshot every snapshot-every events, so they lag by up to that many).",
+            "State counts and bytes come from the latest snapshots in the node's SQLite file, so they lag by up to one snapshot spacing (snapshot-every events, or the state's weight in full records when more).",
             $"Shop retention ({(small ? "small windows, via HOCON, so the steady state comes early" : "as configured")}): max-age {retention.MaxAge.TotalSeconds:0}s, " +
             $"max-requests {retention.MaxRequests:N0}, idempotency-window {retention.IdempotencyWindow.TotalSeconds:0}s, " +
             $"idempotency-max-requests {retention.IdempotencyMaxRequests:N0}, destroyed-vms {retention.DestroyedVms.TotalSeconds:0}s; " +
