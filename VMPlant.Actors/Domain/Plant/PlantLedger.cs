@@ -308,22 +308,32 @@ public sealed record PlantLedger(PlantRules Rules, PlantState State)
     private bool StillOffers(BuildPlan offered) =>
         Unavailable is null && Capacity.Fits(offered.Dag.Resources, out _) && State.Cache.Contains(offered.Match.Image.ImageId);
 
-    /// <summary>Sets the plan's core image aside for copying part-way when the cache wants it and no copy of it is under way.</summary>
+    /// <summary>
+    /// Sets the plan's core image aside for copying part-way when the cache wants it, no copy of it is under way and the
+    /// disk has room for it beside the VM being reserved (not yet in this ledger).
+    /// </summary>
     private (PlantLedger Ledger, BuildPlan Plan) WithCore(BuildPlan plan)
     {
         var core = State.Cache.CoreToCheckpoint(plan.Dag, plan.Match);
-        return core is null || Copying.ContainsKey(core.ImageId)
+        return core is null || Copying.ContainsKey(core.ImageId) || !HasDiskForCopy(plan.Dag.Resources.DiskGiB, reservingGiB: plan.Dag.Resources.DiskGiB)
             ? (this, plan with { Core = null })
             : (this with { Copying = Copying.Add(core.ImageId, plan.Dag.Resources.DiskGiB) }, plan with { Core = core });
     }
 
     private ImageCopy? PublishCopy(BuildPlan plan, string vmId)
     {
-        if (Unavailable is not null || !State.Cache.ShouldPublish(plan.Dag, plan.Match)) return null;
+        if (Unavailable is not null || !State.Cache.ShouldPublish(plan.Dag, plan.Match) || !HasDiskForCopy(plan.Dag.Resources.DiskGiB)) return null;
         var imageId = ImageIds.For(plan.Dag.Identities);
         return Copying.ContainsKey(imageId) ? null
             : new ImageCopy(imageId, vmId, [.. plan.Dag.Actions.Select(Performed)], plan.Dag.TotalCost, plan.Dag.Resources.DiskGiB);
     }
+
+    /// <summary>
+    /// A copy holds its disk until it is published and the cache has evicted what no longer fits, so it is planned only
+    /// into free disk: the cache is an optimisation and never takes the room VMs were promised (copies planned regardless
+    /// overcommitted the pool, and libvirt then refused clones and copies alike: "Not enough free space in pool").
+    /// </summary>
+    private bool HasDiskForCopy(long copyGiB, long reservingGiB = 0) => Capacity.Free.DiskGiB - reservingGiB >= copyGiB;
 
     private PlantLedger Remember(BuildPlan plan)
     {

@@ -117,6 +117,24 @@ public sealed class PlantLedgerSpec
     }
 
     [Fact]
+    public void A_finished_build_is_published_only_into_free_disk_never_into_room_promised_to_vms()
+    {
+        var spec = SpecBuilder.MpiSolver();
+        var disk = spec.Resources.DiskGiB;
+        // Disk for three VM-sized volumes: a VM and its image copy, then a second VM, leave no room for a second copy.
+        var first = Ledger(diskGiB: 10 + 3 * disk).Award(new Award("r1", "vm-1", spec), Now);
+        var roomy = Journal(first).Built(new BuildOutcome.Succeeded(first.Build!, Running(first.Build!), Report(first.Build!)), Now);
+        Assert.NotNull(roomy.Copy);
+
+        var second = Journal(roomy).Award(new Award("r2", "vm-2", SpecBuilder.MpiSolver(solver: "gromacs")), Now);
+        var crowded = Journal(second).Built(new BuildOutcome.Succeeded(second.Build!, Running(second.Build!), Report(second.Build!)), Now);
+
+        Assert.Null(crowded.Copy);
+        Assert.IsType<VmReady>(Assert.Single(crowded.Replies));
+        Assert.Equal(0, Journal(crowded).Capacity.Free.DiskGiB);
+    }
+
+    [Fact]
     public void A_build_from_a_cached_image_journals_its_hit_within_its_vm_built_event_as_older_journals_did_with_two()
     {
         var cached = Ledger().Apply(new ImagePublished(Image("img-a", cost: 100)));
