@@ -28,7 +28,7 @@ public static class BenchCommand
         var warmup = new Option<double>("--warmup")
         {
             Description = "Unmeasured seconds of load before each throughput window (the JIT's tiers, caches and journals settle)",
-            DefaultValueFactory = _ => 2,
+            DefaultValueFactory = _ => 45,
         };
         var recoveryEvents = new Option<string>("--recovery-events", "--events")
         {
