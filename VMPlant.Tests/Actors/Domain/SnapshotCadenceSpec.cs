@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using VMPlant.Actors.Domain;
 using VMPlant.Messages;
 using VMPlant.Tests.Support;

@@ -223,9 +223,12 @@ public static class PersistenceSuite
     /// </summary>
     private static int AverageTail(Workload workload, int events, int snapshotEvery, ShopRetention retention)
     {
-        var state = ShopEvents(workload, 0).Take(events).Aggregate(ShopState.Empty with { Retention = retention }, (s, e) => s.Apply(e));
-        return (int)Math.Max(1, SnapshotCadence.Spacing(snapshotEvery, state.SnapshotWeight) / 2);
+        return (int)Math.Max(1, SnapshotCadence.Spacing(snapshotEvery, StateAfter(workload, events, retention).SnapshotWeight) / 2);
     }
+
+    /// <summary>The shop's state after the first <paramref name="events"/> events of this history, kept by <paramref name="retention"/>.</summary>
+    private static ShopState StateAfter(Workload workload, int events, ShopRetention retention) =>
+        ShopEvents(workload, 0).Take(events).Aggregate(ShopState.Empty with { Retention = retention }, (s, e) => s.Apply(e));
 
     /// <summary>
     /// Saves the shop state after the first <paramref name="sequenceNr"/> events, kept by the configured retention as the
@@ -234,7 +237,7 @@ public static class PersistenceSuite
     private static async Task<(long Bytes, int Full, int Remembered)> SaveSnapshotAsync(Backend backend, BenchOptions options, Workload workload, int sequenceNr,
         ShopRetention retention)
     {
-        var state = ShopEvents(workload, 0).Take(sequenceNr).Aggregate(ShopState.Empty with { Retention = retention }, (s, e) => s.Apply(e));
+        var state = StateAfter(workload, sequenceNr, retention);
         var snapshot = ShopSnapshot.Of(state);
         using var system = backend.StartSystem(options);
         var bytes = system.Serialization.FindSerializerFor(snapshot).ToBinary(snapshot).LongLength;
